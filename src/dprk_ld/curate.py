@@ -1,0 +1,162 @@
+"""Curation helpers: describe a source article, cite a quote with exact offsets.
+
+Implements the citation model of docs/conventions.md (Web Annotation's
+TextQuoteSelector / TextPositionSelector semantics: offsets are Python ``str``
+indices of the UTF-8-decoded article, end exclusive), so nobody computes
+offsets or hashes by hand.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import SourceError
+from .namespaces import PREFIXES
+
+
+def read_article(path: Path) -> str:
+    """The text of a source article, decoded strictly as UTF-8."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"cannot read the article: {exc.strerror}", str(path)) from exc
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            f"not UTF-8 (byte {exc.start})", str(path), "save the article as UTF-8 text"
+        ) from exc
+
+
+def sha256_of(path: Path) -> str:
+    """Hex sha256 of the file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def source_slug(path: Path) -> str:
+    """The IRI slug of a source article: its file stem."""
+    return path.stem
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    start: int
+    end: int
+    context: str
+
+
+@dataclass(frozen=True)
+class CiteResult:
+    """Where a quote occurs in an article (``occurrences``), or the closest passage."""
+
+    quote: str
+    occurrences: list[Occurrence]
+    closest: str | None = None
+    closest_start: int | None = None
+
+
+def _context(text: str, start: int, end: int, width: int = 40) -> str:
+    left = text[max(0, start - width) : start].replace("\n", " ")
+    right = text[end : end + width].replace("\n", " ")
+    return f"…{left}[{text[start:end]}]{right}…"
+
+
+def find_quote(text: str, quote: str) -> CiteResult:
+    """Every occurrence of ``quote`` in ``text``; if none, the closest passage of the same length."""
+    if not quote.strip():
+        raise SourceError("the quote is empty", hint="give the exact words to cite")
+    found: list[Occurrence] = []
+    start = text.find(quote)
+    while start != -1:
+        found.append(Occurrence(start, start + len(quote), _context(text, start, start + len(quote))))
+        start = text.find(quote, start + 1)
+    if found:
+        return CiteResult(quote, found)
+    best, best_start = 0.0, 0
+    n = len(quote)
+    step = max(1, n // 8)
+    for i in range(0, max(1, len(text) - n + 1), step):
+        ratio = difflib.SequenceMatcher(None, quote, text[i : i + n], autojunk=False).ratio()
+        if ratio > best:
+            best, best_start = ratio, i
+    for i in range(max(0, best_start - step), min(len(text) - n + 1, best_start + step) + 1):
+        ratio = difflib.SequenceMatcher(None, quote, text[i : i + n], autojunk=False).ratio()
+        if ratio > best:
+            best, best_start = ratio, i
+    return CiteResult(quote, [], text[best_start : best_start + n], best_start)
+
+
+def _lit(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def citation_turtle(
+    path: Path,
+    occurrence: Occurrence,
+    quote: str,
+    *,
+    citation_id: str = "CHANGE-ME-c1",
+    stance: str = "Asserted",
+    attributed_to: str | None = None,
+    language: str = "id",
+) -> str:
+    """A citation node in Turtle for one occurrence of a quote."""
+    lines = [
+        f"citation:{citation_id} a dprk:Citation ;",
+        f"    dprk:source source:{source_slug(path)} ;",
+        f"    dprk:quote {_lit(quote)}@{language} ;",
+        f'    dprk:startOffset "{occurrence.start}"^^xsd:nonNegativeInteger ;',
+        f'    dprk:endOffset "{occurrence.end}"^^xsd:nonNegativeInteger ;',
+    ]
+    if attributed_to:
+        lines.append(f"    dprk:attributedTo {attributed_to} ;")
+    lines.append(f"    dprk:stance dprk:{stance} .")
+    return "\n".join(lines) + "\n"
+
+
+def detect_language(text: str) -> str:
+    """A BCP 47 tag for the article's language: Indonesian unless English function words dominate."""
+    words = [w.lower() for w in text.split()]
+    indonesian = sum(w in {"yang", "dan", "di", "dengan", "untuk", "dari", "ini", "itu"} for w in words)
+    english = sum(w in {"the", "and", "of", "with", "for", "from", "this", "that"} for w in words)
+    return "en" if english > indonesian else "id"
+
+
+def source_turtle(
+    path: Path,
+    *,
+    title: str | None = None,
+    publisher: str | None = None,
+    date: str | None = None,
+    url: str | None = None,
+) -> str:
+    """A source-article node in Turtle, with its sha256, file name and language."""
+    text = read_article(path)
+    lang = detect_language(text)
+    lines = [
+        f"source:{source_slug(path)} a dprk:SourceArticle ;",
+        f"    dprk:fileName {_lit(path.name)} ;",
+        f'    dprk:sha256 "{sha256_of(path)}" ;',
+        f'    dcterms:language "{lang}"^^xsd:language ;',
+    ]
+    if title:
+        lines.append(f"    dcterms:title {_lit(title)}@{lang} ;")
+    if publisher:
+        lines.append(f"    dcterms:publisher {publisher} ;")
+    if date:
+        datatype = {10: "date", 7: "gYearMonth", 4: "gYear"}.get(len(date))
+        if datatype is None:
+            raise SourceError(f"date {date!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+        lines.append(f'    dcterms:issued "{date}"^^xsd:{datatype} ;')
+    if url:
+        lines.append(f"    schema:url <{url}> ;")
+    lines[-1] = lines[-1][:-2] + " ."
+    return "\n".join(lines) + "\n"
+
+
+def prefix_block(*names: str) -> str:
+    """``@prefix`` lines for the named published prefixes."""
+    return "".join(f"@prefix {n}: <{PREFIXES[n]}> .\n" for n in names)
