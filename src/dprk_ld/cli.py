@@ -18,6 +18,8 @@ import click
 from . import curate
 from .errors import DprkError, SourceError
 
+ALL_CHECKS = ("shacl", "shapes", "owl", "vocabulary", "ontology", "citations", "queries")
+
 project_option = click.option(
     "--project",
     "project_dir",
@@ -45,6 +47,39 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.version_option(package_name="dprk-ld")
 def main() -> None:
     """dprk-ld: validate, query, publish and serve a cited linked-data dataset."""
+
+
+@main.command()
+@project_option
+@click.option("--sources", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder with the source article texts: check hashes, quotes and offsets against them.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle", "github"]), default="text",
+              show_default=True, help="Report format.")
+@click.option("--fail-on", type=click.Choice(["violation", "warning"]), default="violation", show_default=True,
+              help="Exit 1 on violations only, or on warnings too.")
+@click.option("--require-reasoner", is_flag=True,
+              help="Fail when the OWL reasoner cannot run (instead of reporting it skipped).")
+@click.option("--engine", type=click.Choice(["auto", "fast", "pyshacl"]), default="auto", show_default=True,
+              help="SHACL engine: compiled SPARQL on the embedded store, or pyshacl (the reference).")
+@click.option("--check", "checks", multiple=True, type=click.Choice(list(ALL_CHECKS)),
+              help="Run only these checks (repeatable; default: all).")
+@user_errors
+def validate(project_dir: Path | None, sources: Path | None, fmt: str, fail_on: str, require_reasoner: bool,
+             engine: str, checks: tuple[str, ...]) -> None:
+    """Validate the dataset: SHACL, shapes, OWL consistency, vocabulary, ontology QA, citations.
+
+    Exit codes: 0 conforms (warnings allowed), 1 violations (or warnings with --fail-on warning),
+    2 the project cannot be loaded.
+    """
+    from .load import load_project
+    from .report import RENDERERS
+    from .validate import validate as run_validation
+
+    dataset = load_project(project_dir)
+    report = run_validation(dataset, sources=sources, require_reasoner=require_reasoner, engine=engine,
+                            checks=checks or ALL_CHECKS)
+    click.echo(RENDERERS[fmt](report, fail_on), nl=False)
+    sys.exit(0 if report.conforms(fail_on) else 1)
 
 
 @main.group()
@@ -98,6 +133,85 @@ def cite(file: Path, quote: str, citation_id: str, stance: str, attributed_to: s
     chosen = result.occurrences[(occurrence or 1) - 1]
     click.echo(curate.citation_turtle(file, chosen, quote, citation_id=citation_id, stance=stance,
                                       attributed_to=attributed_to), nl=False)
+
+
+RESULT_FORMAT_NAMES = ("table", "json", "xml", "csv", "tsv", "markdown")
+GRAPH_FORMAT_NAMES = ("turtle", "ntriples", "jsonld", "rdfxml")
+endpoint_option = click.option("--endpoint", metavar="URL",
+                               help="Run on this SPARQL 1.1 endpoint instead of the embedded store.")
+timeout_option = click.option("--timeout", type=float, default=30, show_default=True,
+                              help="Seconds to wait for a remote endpoint.")
+
+
+def _echo_rendered(output: str | bytes) -> None:
+    if isinstance(output, bytes):
+        click.echo(output, nl=not output.endswith(b"\n"))
+    else:
+        click.echo(output, nl=not output.endswith("\n"))
+
+
+@main.command("query")
+@click.argument("name", required=False)
+@click.option("--list", "list_queries", is_flag=True, help="List the canned queries.")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter value (repeatable), e.g. --param a=state:RUS.")
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMAT_NAMES), default="table", show_default=True,
+              help="Output format (--list: table or json).")
+@endpoint_option
+@timeout_option
+@project_option
+@user_errors
+def query_command(name: str | None, list_queries: bool, params: tuple[str, ...], fmt: str,
+                  endpoint: str | None, timeout: float, project_dir: Path | None) -> None:
+    """Run the canned query NAME (see --list), locally or on --endpoint."""
+    import json
+
+    from . import query as q
+    from .catalog import load_catalog
+    from .errors import QueryError
+
+    if list_queries or not name:
+        if not list_queries:
+            raise QueryError("give a query NAME, or --list to see them")
+        catalog = load_catalog(project_dir)
+        if fmt == "json":
+            click.echo(json.dumps([c.as_dict() for c in catalog.values()], ensure_ascii=False, indent=1))
+        else:
+            width = max((len(n) for n in catalog), default=0)
+            for cq in catalog.values():
+                params_text = " ".join(f"{p.name}={'?' if p.required else p.default}" for p in cq.params)
+                suffix = f"  [{params_text}]" if params_text else ""
+                click.echo(f"{cq.name.ljust(width)}  {cq.title}{suffix}")
+        return
+    values = q.parse_param_pairs(params)
+    if endpoint:
+        results = q.run_canned_remote(endpoint, load_catalog(project_dir), name, values, timeout)
+    else:
+        results = q.run_canned(q.dataset_for(project_dir), name, values)
+    _echo_rendered(q.render(results, fmt))
+
+
+@main.command()
+@click.argument("query_text", metavar="QUERY", required=False)
+@click.option("-f", "--file", "query_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Read the query from a file ('-' for stdin).")
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMAT_NAMES + GRAPH_FORMAT_NAMES), default=None,
+              help="Output format [default: table for SELECT/ASK, turtle for CONSTRUCT/DESCRIBE].")
+@endpoint_option
+@timeout_option
+@project_option
+@user_errors
+def sparql(query_text: str | None, query_file: Path | None, fmt: str | None, endpoint: str | None,
+           timeout: float, project_dir: Path | None) -> None:
+    """Run an ad-hoc SPARQL QUERY (or -f FILE) on the dataset or on --endpoint."""
+    from . import query as q
+
+    text, where = q.read_query_text(query_text, query_file)
+    if endpoint:
+        results = q.run_remote(endpoint, text, timeout)
+    else:
+        results = q.run_sparql(q.dataset_for(project_dir), text, where=where)
+    _echo_rendered(q.render(results, fmt or ("turtle" if results.kind == "graph" else "table")))
 
 
 if __name__ == "__main__":  # pragma: no cover

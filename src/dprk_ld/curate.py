@@ -108,8 +108,8 @@ def citation_turtle(
         f"citation:{citation_id} a dprk:Citation ;",
         f"    dprk:source source:{source_slug(path)} ;",
         f"    dprk:quote {_lit(quote)}@{language} ;",
-        f'    dprk:startOffset "{occurrence.start}"^^xsd:nonNegativeInteger ;',
-        f'    dprk:endOffset "{occurrence.end}"^^xsd:nonNegativeInteger ;',
+        f"    dprk:startOffset {occurrence.start} ;",
+        f"    dprk:endOffset {occurrence.end} ;",
     ]
     if attributed_to:
         lines.append(f"    dprk:attributedTo {attributed_to} ;")

@@ -68,3 +68,12 @@ class Refused(DprkError):
 
 class BuildError(DprkError):
     """A release cannot be written."""
+
+
+class RequestError(DprkError):
+    """An HTTP request the service cannot take as made: method, media type, size, load or time (4xx/5xx)."""
+
+    def __init__(self, message: str, status: int = 400, location: str | None = None,
+                 hint: str | None = None) -> None:
+        super().__init__(message, location, hint)
+        self.http_status = status

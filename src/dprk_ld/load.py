@@ -48,6 +48,8 @@ class Dataset:
     files: dict[str, SourceFile]  # graph IRI -> file
     triples: int
     subject_lines: dict[str, Location] = field(default_factory=dict)  # subject IRI -> where defined
+    #: literals the store will not keep as written (Oxigraph canonicalises derived integer types)
+    lossy: list[tuple[Location, str]] = field(default_factory=list)
 
     def graphs_of(self, *kinds: str) -> list[str]:
         return [iri for iri, f in self.files.items() if f.kind in kinds]
@@ -99,6 +101,21 @@ def index_subjects(text: str, relpath: str, into: dict[str, Location]) -> None:
         into.setdefault(iri, Location(relpath, lineno))
 
 
+_DERIVED_INTEGER = re.compile(
+    r"\^\^(?:xsd:|<http://www\.w3\.org/2001/XMLSchema#)((?:non)?(?:Negative|Positive)Integer|negativeInteger"
+    r"|positiveInteger|nonNegativeInteger|nonPositiveInteger|int|long|short|byte|unsigned(?:Int|Long|Short|Byte))\b")
+
+
+def find_lossy(text: str, relpath: str) -> list[tuple[Location, str]]:
+    """Literals typed with a derived integer type, which Oxigraph's store rewrites to xsd:integer."""
+    found = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        m = _DERIVED_INTEGER.search(line)
+        if m:
+            found.append((Location(relpath, lineno), f"xsd:{m.group(1)} is stored as xsd:integer"))
+    return found
+
+
 def _read_text(file: SourceFile) -> str:
     try:
         raw = file.path.read_bytes()
@@ -136,6 +153,7 @@ def load_project(project: Project | Path | str | None = None) -> Dataset:
     store = ox.Store()
     files: dict[str, SourceFile] = {}
     lines: dict[str, Location] = {}
+    lossy: list[tuple[Location, str]] = []
     errors: list[LoadError] = []
     for file in project.files:
         try:
@@ -152,6 +170,8 @@ def load_project(project: Project | Path | str | None = None) -> Dataset:
             continue
         files[iri] = file
         index_subjects(text, file.relpath, lines)
+        if "Integer" in text or "#int" in text or "xsd:int" in text or "long" in text:
+            lossy.extend(find_lossy(text, file.relpath))
     if errors:
         first = errors[0]
         if len(errors) > 1:
@@ -159,4 +179,4 @@ def load_project(project: Project | Path | str | None = None) -> Dataset:
             first = LoadError(f"{first.message}\n  and {len(errors) - 1} more:\n{others}", first.location,
                               first.hint)
         raise first
-    return Dataset(project, store, files, len(store), lines)
+    return Dataset(project, store, files, len(store), lines, lossy)

@@ -1,0 +1,192 @@
+"""The validation report value and its renderers.
+
+One :class:`Report` for every check ``dprk-ld validate`` runs. Renderers:
+human text (grouped by file), JSON (documented in docs/validate.md), Turtle
+(a W3C SHACL ``sh:ValidationReport``, §3.6 of the SHACL Recommendation, with
+our non-SHACL findings as extra ``sh:ValidationResult`` nodes) and GitHub
+Actions workflow-command annotations.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, XSD
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+DPRKV = Namespace("https://w3id.org/dprk-ld/validation#")
+SEVERITIES = ("violation", "warning", "info")
+_SH_SEVERITY = {"violation": SH.Violation, "warning": SH.Warning, "info": SH.Info}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: what check found it, how bad, about which node, where in which file, and what to do."""
+
+    severity: str  # violation | warning | info
+    check: str  # shacl | shapes | owl | vocabulary | ontology | citations | queries
+    message: str
+    focus: str | None = None
+    file: str | None = None
+    line: int | None = None
+    hint: str | None = None
+    path: str | None = None
+    component: str | None = None
+    value: str | None = None
+    shape: str | None = None
+
+    @property
+    def location(self) -> str:
+        if self.file and self.line:
+            return f"{self.file}:{self.line}"
+        return self.file or self.focus or "-"
+
+    def sort_key(self) -> tuple:
+        return (self.file or "~", self.line or 0, SEVERITIES.index(self.severity), self.check,
+                self.focus or "", self.path or "", self.message)
+
+
+@dataclass
+class CheckRun:
+    """Whether a check ran, was skipped (and why), and how long it took."""
+
+    name: str
+    status: str  # ran | skipped
+    seconds: float = 0.0
+    detail: str | None = None
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    checks: list[CheckRun] = field(default_factory=list)
+    stats: dict[str, int] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        counter = Counter(f.severity for f in self.findings)
+        return {s: counter.get(s, 0) for s in SEVERITIES}
+
+    def conforms(self, fail_on: str = "violation") -> bool:
+        counts = self.counts()
+        if fail_on == "warning":
+            return counts["violation"] == 0 and counts["warning"] == 0
+        return counts["violation"] == 0
+
+    def sorted_findings(self) -> list[Finding]:
+        return sorted(self.findings, key=Finding.sort_key)
+
+    def summary_line(self) -> str:
+        s, c = self.stats, self.counts()
+        return (f"{s.get('files', 0)} files, {s.get('triples', 0)} triples, {s.get('claims', 0)} claims, "
+                f"{s.get('citations', 0)} citations checked: {c['violation']} violations, "
+                f"{c['warning']} warnings, {c['info']} info")
+
+
+def render_text(report: Report, fail_on: str = "violation", color: bool = False) -> str:
+    """Human-readable report: findings grouped by file, then the checks run, then the summary."""
+    lines: list[str] = []
+    current: str | None = "\0"
+    for f in report.sorted_findings():
+        if f.file != current:
+            current = f.file
+            lines.append("")
+            lines.append(f"{f.file or '(not in a file)'}")
+        where = f"{f.file}:{f.line}" if f.file and f.line else (f.file or "")
+        head = f"  {f.severity.upper():9} [{f.check}] {where}"
+        lines.append(head.rstrip())
+        if f.focus:
+            lines.append(f"    node:    {f.focus}")
+        if f.path:
+            lines.append(f"    path:    {f.path}")
+        lines.append(f"    {f.message}")
+        if f.hint:
+            lines.append(f"    hint:    {f.hint}")
+    lines.append("")
+    for run in report.checks:
+        detail = f" ({run.detail})" if run.detail else ""
+        lines.append(f"  {run.name:12} {run.status:8} {run.seconds:6.2f}s{detail}")
+    verdict = "CONFORMS" if report.conforms(fail_on) else "DOES NOT CONFORM"
+    lines.append(f"{verdict}: {report.summary_line()}")
+    return "\n".join(lines).lstrip("\n") + "\n"
+
+
+def to_json(report: Report, fail_on: str = "violation") -> dict:
+    """The documented JSON shape: conforms, summary, checks, findings."""
+    return {
+        "conforms": report.conforms(fail_on),
+        "summary": {**report.stats, **report.counts()},
+        "checks": [asdict(c) for c in report.checks],
+        "findings": [asdict(f) for f in report.sorted_findings()],
+    }
+
+
+def render_json(report: Report, fail_on: str = "violation") -> str:
+    return json.dumps(to_json(report, fail_on), indent=2, ensure_ascii=False) + "\n"
+
+
+def _node(value: str) -> URIRef | Literal:
+    return URIRef(value) if "://" in value and " " not in value else Literal(value)
+
+
+def render_turtle(report: Report, fail_on: str = "violation") -> str:
+    """An ``sh:ValidationReport``; non-SHACL findings carry ``dprkv:check`` and our message."""
+    g = Graph()
+    g.bind("sh", SH)
+    g.bind("dprkv", DPRKV)
+    root = BNode("report")
+    g.add((root, RDF.type, SH.ValidationReport))
+    g.add((root, SH.conforms, Literal(report.conforms(fail_on))))
+    for i, f in enumerate(report.sorted_findings()):
+        r = BNode(f"r{i}")
+        g.add((root, SH.result, r))
+        g.add((r, RDF.type, SH.ValidationResult))
+        g.add((r, SH.resultSeverity, _SH_SEVERITY[f.severity]))
+        g.add((r, SH.resultMessage, Literal(f.message)))
+        g.add((r, DPRKV.check, Literal(f.check)))
+        if f.focus:
+            g.add((r, SH.focusNode, _node(f.focus)))
+        if f.path and f.path.startswith("http"):
+            g.add((r, SH.resultPath, URIRef(f.path)))
+        if f.component:
+            g.add((r, SH.sourceConstraintComponent, URIRef(f.component)))
+        if f.shape and "://" in f.shape:
+            g.add((r, SH.sourceShape, URIRef(f.shape)))
+        if f.value:
+            g.add((r, SH.value, _node(f.value)))
+        if f.file:
+            g.add((r, DPRKV.file, Literal(f.file)))
+        if f.line:
+            g.add((r, DPRKV.line, Literal(f.line, datatype=XSD.integer)))
+        if f.hint:
+            g.add((r, DPRKV.hint, Literal(f.hint)))
+    return g.serialize(format="turtle")
+
+
+def _gh_escape(text: str, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def render_github(report: Report, fail_on: str = "violation") -> str:
+    """GitHub Actions annotations (``::error file=…,line=…,title=…::message``), then the summary."""
+    level = {"violation": "error", "warning": "warning", "info": "notice"}
+    out = []
+    for f in report.sorted_findings():
+        props = []
+        if f.file:
+            props.append(f"file={_gh_escape(f.file, True)}")
+        if f.line:
+            props.append(f"line={f.line}")
+        props.append(f"title={_gh_escape('dprk-ld ' + f.check, True)}")
+        message = f.message + (f" [{f.focus}]" if f.focus else "") + (f" Hint: {f.hint}" if f.hint else "")
+        out.append(f"::{level[f.severity]} {','.join(props)}::{_gh_escape(message)}")
+    out.append(report.summary_line())
+    return "\n".join(out) + "\n"
+
+
+RENDERERS = {"text": render_text, "json": render_json, "turtle": render_turtle, "github": render_github}

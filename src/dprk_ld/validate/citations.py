@@ -1,0 +1,115 @@
+"""Citation checks: every claim is cited, and with ``--sources`` every quote is in its article.
+
+Implements the citation model of docs/conventions.md: a citation names a
+source article and a verbatim quote whose offsets are Python ``str`` indices
+of the UTF-8-decoded article (Web Annotation TextPositionSelector, end
+exclusive); a source article carries the sha256 of its bytes. The texts stay
+outside the repository; ``--sources DIR`` checks hashes, quotes and offsets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import SourceError
+from ..load import Dataset
+from ..namespaces import sparql_prologue
+from ..report import Finding
+from .common import finding_at, short
+
+
+@dataclass
+class CitationStats:
+    claims: int = 0
+    citations: int = 0
+    quotes_checked: int = 0
+
+
+def _q(dataset: Dataset, text: str):
+    return dataset.store.query(sparql_prologue() + text, use_default_graph_as_union=True)
+
+
+def check_citations(dataset: Dataset, sources: Path | None = None) -> tuple[list[Finding], CitationStats]:
+    findings: list[Finding] = []
+    stats = CitationStats()
+    rows = _q(dataset, """
+        SELECT ?claim (COUNT(DISTINCT ?c) AS ?ok) WHERE {
+          ?claim a ?type . ?type rdfs:subClassOf* dprk:Claim .
+          OPTIONAL { ?claim dprk:citation ?c . ?c dprk:source ?src ; dprk:quote ?quote .
+                     FILTER(STRLEN(STR(?quote)) > 0) }
+        } GROUP BY ?claim""")
+    for row in rows:
+        stats.claims += 1
+        if int(row["ok"].value) == 0:
+            claim = row["claim"].value
+            findings.append(finding_at(
+                dataset, claim, severity="violation", check="citations",
+                message=f"{short(claim)} has no citation with a source and a non-empty quote",
+                hint="add dprk:citation with dprk:source and dprk:quote (use `dprk-ld cite FILE \"QUOTE\"`)"))
+    citations = list(_q(dataset, """
+        SELECT ?c ?src ?quote ?start ?end WHERE {
+          ?c a dprk:Citation . OPTIONAL { ?c dprk:source ?src } OPTIONAL { ?c dprk:quote ?quote }
+          OPTIONAL { ?c dprk:startOffset ?start } OPTIONAL { ?c dprk:endOffset ?end } }"""))
+    stats.citations = len(citations)
+    if sources is None:
+        return findings, stats
+    if not sources.is_dir():
+        raise SourceError("no such sources directory", str(sources), "pass --sources DIR with the article texts")
+    by_hash: dict[str, Path] = {}
+    by_name: dict[str, Path] = {}
+    for path in sorted(sources.iterdir()):
+        if path.is_file():
+            by_hash[hashlib.sha256(path.read_bytes()).hexdigest()] = path
+            by_name[path.name] = path
+    texts: dict[str, str | None] = {}
+    for row in _q(dataset, """
+        SELECT ?src ?sha ?name WHERE { ?src a dprk:SourceArticle .
+          OPTIONAL { ?src dprk:sha256 ?sha } OPTIONAL { ?src dprk:fileName ?name } }"""):
+        src = row["src"].value
+        sha = row["sha"].value.lower() if row["sha"] else None
+        name = row["name"].value if row["name"] else None
+        path = by_hash.get(sha) if sha else None
+        if path is None:
+            texts[src] = None
+            if name and name in by_name:
+                actual = hashlib.sha256(by_name[name].read_bytes()).hexdigest()
+                message = f"sha256 mismatch for {name}: the data says {sha}, the file in {sources} has {actual}"
+                hint = "the article text changed, or the hash is wrong: re-run `dprk-ld source describe`"
+            else:
+                message = f"no file in {sources} has sha256 {sha}" + (f" (expected {name})" if name else "")
+                hint = "put the article text in the sources folder, or fix dprk:sha256"
+            findings.append(finding_at(dataset, src, severity="violation", check="citations",
+                                       message=message, hint=hint))
+            continue
+        try:
+            texts[src] = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            texts[src] = None
+            findings.append(finding_at(dataset, src, severity="violation", check="citations",
+                                       message=f"{path.name} is not UTF-8 text", hint="re-save it as UTF-8"))
+    for row in citations:
+        cit = row["c"].value
+        src = row["src"].value if row["src"] else None
+        text = texts.get(src) if src else None
+        if text is None or row["quote"] is None or row["start"] is None or row["end"] is None:
+            continue
+        stats.quotes_checked += 1
+        quote = row["quote"].value
+        try:
+            start, end = int(row["start"].value), int(row["end"].value)
+        except ValueError:
+            continue  # the SHACL datatype check reports it
+        actual = text[start:end]
+        if actual == quote:
+            continue
+        where = text.find(quote)
+        hint = (f"the quote occurs at offsets {where}-{where + len(quote)}: fix dprk:startOffset/endOffset"
+                if where >= 0 else "the quote is not in the article: copy it exactly (`dprk-ld cite` helps)")
+        findings.append(finding_at(
+            dataset, cit, severity="violation", check="citations",
+            message=f"quote does not match the article at offsets {start}-{end}:\n"
+                    f"      expected: {quote!r}\n      actual:   {actual!r}",
+            value=quote, hint=hint))
+    return findings, stats

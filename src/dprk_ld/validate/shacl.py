@@ -1,0 +1,100 @@
+"""SHACL validation of data/ against shapes/ (W3C SHACL Core, §2–4), and of the shapes themselves.
+
+The data graph is data/ plus only the ontology's class hierarchy
+(``rdfs:subClassOf`` between named classes) and the types of the ontology's
+named individuals (SKOS concepts): SHACL's own subclass semantics then let a
+shape targeting a superclass see instances of its subclasses, without OWL
+axioms entering the validated graph. The shapes graph is validated against
+the W3C shapes-for-shapes graph (SHACL Appendix C), as shipped by pyshacl.
+
+Engines: ``pyshacl`` (the reference) or ``fast`` (SHACL Core compiled to
+SPARQL on the embedded store, :mod:`dprk_ld.validate.fastshacl`); ``auto``
+uses the fast engine and falls back to pyshacl for what it cannot compile.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pyshacl
+from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import SH
+
+from ..load import Dataset
+from ..report import Finding
+from .common import finding_at, short
+
+SEVERITY = {str(SH.Violation): "violation", str(SH.Warning): "warning", str(SH.Info): "info"}
+
+
+def hierarchy_graph(dataset: Dataset) -> Graph:
+    """What the data graph borrows from the ontology: the named class hierarchy and individuals' types."""
+    g = Graph()
+    onto = dataset.ontology
+    for s, o in onto.subject_objects(RDFS.subClassOf):
+        if isinstance(s, URIRef) and isinstance(o, URIRef):
+            g.add((s, RDFS.subClassOf, o))
+    for ind in onto.subjects(RDF.type, OWL.NamedIndividual):
+        for t in onto.objects(ind, RDF.type):
+            if isinstance(t, URIRef) and t != OWL.NamedIndividual:
+                g.add((ind, RDF.type, t))
+    return g
+
+
+def _text(node) -> str | None:
+    if node is None:
+        return None
+    return str(node) if isinstance(node, (URIRef, Literal)) else node.n3()
+
+
+def findings_from_report(dataset: Dataset, report: Graph, check: str) -> list[Finding]:
+    findings = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(result, SH.focusNode)
+        path = report.value(result, SH.resultPath)
+        component = report.value(result, SH.sourceConstraintComponent)
+        message = report.value(result, SH.resultMessage)
+        severity = SEVERITY.get(str(report.value(result, SH.resultSeverity)), "violation")
+        value = report.value(result, SH.value)
+        shape = report.value(result, SH.sourceShape)
+        focus_text = _text(focus)
+        comp = str(component).rsplit("#", 1)[-1].replace("ConstraintComponent", "") if component else "?"
+        text = str(message) if message else f"{comp} constraint not met"
+        hint = None
+        if value is not None:
+            hint = f"offending value: {short(str(value)) if isinstance(value, URIRef) else value.n3()}"
+        findings.append(finding_at(
+            dataset, focus_text, severity=severity, check=check, message=text,
+            path=_text(path) if isinstance(path, URIRef) else (path.n3() if path is not None else None),
+            component=str(component) if component else None, value=_text(value), shape=_text(shape), hint=hint))
+    return findings
+
+
+def check_data(dataset: Dataset, engine: str = "auto") -> list[Finding]:
+    """SHACL findings for data/ against shapes/."""
+    if engine in ("auto", "fast"):
+        try:
+            from .fastshacl import validate_dataset_fast
+        except ImportError:
+            validate_dataset_fast = None
+        if validate_dataset_fast is not None:
+            return validate_dataset_fast(dataset, fallback=(engine == "auto"))
+        if engine == "fast":
+            raise RuntimeError("the fast SHACL engine is not available")
+    data = dataset.data + hierarchy_graph(dataset)
+    _, report, _ = pyshacl.validate(data, shacl_graph=dataset.shapes, inference="none",
+                                    allow_warnings=True, allow_infos=True, advanced=False)
+    return findings_from_report(dataset, report, "shacl")
+
+
+def shacl_shacl() -> Graph:
+    g = Graph()
+    g.parse(source=str(resources.files("pyshacl") / "assets" / "shacl-shacl.ttl"), format="turtle")
+    return g
+
+
+def check_shapes(dataset: Dataset) -> list[Finding]:
+    """The shapes graph validated against the SHACL shapes-for-shapes graph."""
+    _, report, _ = pyshacl.validate(dataset.shapes, shacl_graph=shacl_shacl(), inference="none",
+                                    allow_warnings=True)
+    return findings_from_report(dataset, report, "shapes")
