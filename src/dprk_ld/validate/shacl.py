@@ -17,12 +17,15 @@ from __future__ import annotations
 from importlib import resources
 
 import pyshacl
-from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
+from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError
+from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from ..load import Dataset
 from ..report import Finding
 from .common import finding_at, short
+
+ShaclError = (ConstraintLoadError, ShapeLoadError, ReportableRuntimeError)
 
 SEVERITY = {str(SH.Violation): "violation", str(SH.Warning): "warning", str(SH.Info): "info"}
 
@@ -47,7 +50,17 @@ def _text(node) -> str | None:
     return str(node) if isinstance(node, (URIRef, Literal)) else node.n3()
 
 
-def findings_from_report(dataset: Dataset, report: Graph, check: str) -> list[Finding]:
+def _anchor(graph: Graph | None, node) -> str | None:
+    """The nearest IRI above a blank node (e.g. the node shape that holds a property shape)."""
+    seen = set()
+    while graph is not None and isinstance(node, BNode) and node not in seen:
+        seen.add(node)
+        node = next(graph.subjects(None, node), None)
+    return str(node) if isinstance(node, URIRef) else None
+
+
+def findings_from_report(dataset: Dataset, report: Graph, check: str, validated: Graph | None = None
+                         ) -> list[Finding]:
     findings = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(result, SH.focusNode)
@@ -63,8 +76,10 @@ def findings_from_report(dataset: Dataset, report: Graph, check: str) -> list[Fi
         hint = None
         if value is not None:
             hint = f"offending value: {short(str(value)) if isinstance(value, URIRef) else value.n3()}"
+        where = dataset.locate(_anchor(validated, focus)) if isinstance(focus, BNode) else None
+        extra = {"file": where.relpath, "line": where.line} if where else {}
         findings.append(finding_at(
-            dataset, focus_text, severity=severity, check=check, message=text,
+            dataset, focus_text, severity=severity, check=check, message=text, **extra,
             path=_text(path) if isinstance(path, URIRef) else (path.n3() if path is not None else None),
             component=str(component) if component else None, value=_text(value), shape=_text(shape), hint=hint))
     return findings
@@ -82,9 +97,14 @@ def check_data(dataset: Dataset, engine: str = "auto") -> list[Finding]:
         if engine == "fast":
             raise RuntimeError("the fast SHACL engine is not available")
     data = dataset.data + hierarchy_graph(dataset)
-    _, report, _ = pyshacl.validate(data, shacl_graph=dataset.shapes, inference="none",
-                                    allow_warnings=True, allow_infos=True, advanced=False)
-    return findings_from_report(dataset, report, "shacl")
+    try:
+        _, report, _ = pyshacl.validate(data, shacl_graph=dataset.shapes, inference="none",
+                                        allow_warnings=True, allow_infos=True, advanced=False)
+    except ShaclError as exc:
+        return [Finding("violation", "shapes", f"pyshacl cannot use the shapes: {exc}".split("\nFor reference")[0],
+                        file=(dataset.graphs_of("shapes") and dataset.files[dataset.graphs_of("shapes")[0]].relpath)
+                        or None, hint="fix the shape the message names")]
+    return findings_from_report(dataset, report, "shacl", data)
 
 
 def shacl_shacl() -> Graph:
@@ -95,6 +115,6 @@ def shacl_shacl() -> Graph:
 
 def check_shapes(dataset: Dataset) -> list[Finding]:
     """The shapes graph validated against the SHACL shapes-for-shapes graph."""
-    _, report, _ = pyshacl.validate(dataset.shapes, shacl_graph=shacl_shacl(), inference="none",
-                                    allow_warnings=True)
-    return findings_from_report(dataset, report, "shapes")
+    shapes = dataset.shapes
+    _, report, _ = pyshacl.validate(shapes, shacl_graph=shacl_shacl(), inference="none", allow_warnings=True)
+    return findings_from_report(dataset, report, "shapes", shapes)
