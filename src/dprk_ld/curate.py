@@ -9,6 +9,7 @@ offsets or hashes by hand.
 from __future__ import annotations
 
 import difflib
+import re
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,7 +149,7 @@ def source_turtle(
         lines.append(f"    dcterms:publisher {publisher} ;")
     if date:
         datatype = {10: "date", 7: "gYearMonth", 4: "gYear"}.get(len(date))
-        if datatype is None:
+        if datatype is None or not re.fullmatch(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?", date):
             raise SourceError(f"date {date!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
         lines.append(f'    dcterms:issued "{date}"^^xsd:{datatype} ;')
     if url:

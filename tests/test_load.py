@@ -1,0 +1,59 @@
+"""Project discovery and strict loading: a named graph per file, errors as file:line:col."""
+
+from __future__ import annotations
+
+import pytest
+
+from dprk_ld.errors import LoadError, ProjectError
+from dprk_ld.load import GRAPH_BASE, load_project
+from dprk_ld.project import bundled_root, find_project
+
+from .conftest import MINI, line_of
+
+
+def test_named_graph_per_file():
+    ds = load_project(MINI)
+    assert set(ds.files) == {GRAPH_BASE + p for p in
+                             ("ontology/mini.ttl", "shapes/mini-shapes.ttl", "data/claims.ttl")}
+    assert ds.triples == len(ds.store)
+    for iri in ds.files:
+        assert len(list(ds.store.quads_for_pattern(None, None, None, __import__("pyoxigraph").NamedNode(iri))))
+
+
+def test_locate_points_at_the_defining_line():
+    ds = load_project(MINI)
+    where = ds.locate("https://w3id.org/dprk-ld/id/claim/tractors")
+    assert (where.relpath, where.line) == ("data/claims.ttl", line_of(MINI / "data/claims.ttl", "claim:tractors a"))
+
+
+def test_rdflib_rejects_nothing_but_we_do(mini_copy):
+    # rdflib accepts a local name with a bare '/', strict Turtle does not
+    project = mini_copy({"data/claims.ttl": [("state:RUR a dprk:State", "state:RUR/x a dprk:State")]})
+    with pytest.raises(LoadError) as err:
+        load_project(project)
+    assert err.value.location.startswith(f"data/claims.ttl:{line_of(project / 'data/claims.ttl', 'RUR/x')}:")
+
+
+def test_errors_in_several_files_are_all_listed(mini_copy):
+    project = mini_copy({"data/claims.ttl": [("state:RUR a dprk:State ;", "state:RUR a dprk:State ;;;,")],
+                         "data/more.ttl": [("", "@prefix ex: <http://ex/> .\nex:a ex:b .\n")]})
+    with pytest.raises(LoadError) as err:
+        load_project(project)
+    assert "and 1 more" in str(err.value) and "data/more.ttl:2:" in str(err.value)
+
+
+def test_missing_folder(tmp_path):
+    (tmp_path / "data").mkdir()
+    with pytest.raises(ProjectError) as err:
+        find_project(tmp_path)
+    assert "missing ontology/, shapes/" in err.value.message
+
+
+def test_environment_variable_chooses_the_project(monkeypatch):
+    monkeypatch.setenv("DPRK_LD_PROJECT", str(MINI))
+    assert find_project().root == MINI
+
+
+def test_bundled_project_is_the_checkout():
+    root = bundled_root()
+    assert (root / "ontology").is_dir() and (root / "data").is_dir()
