@@ -1,0 +1,114 @@
+"""A versioned, citable release of a dataset project (``dprk-ld build``).
+
+Implements issue 6: deterministic dumps in every RDF format of :mod:`dprk_ld.formats` (plus
+gzip), VoID + DCAT descriptions, ``SHA256SUMS`` and ``CITATION.cff``, HTML documentation of
+the ontology and a static site that works from ``file://``. The release is written to a
+temporary folder beside ``out_dir`` and moved into place only when complete.
+
+Layout of a release::
+
+    index.html claims.html entities.html sources.html timeline.html relations.html relations.svg
+    style.css  id/<kind>/<slug>.{html,ttl,jsonld}  queries/  ontology/index.html
+    dumps/dprk-ld.{ttl,nt,nq,trig,jsonld,rdf}[.gz]  context.jsonld  void.ttl  CITATION.cff  SHA256SUMS
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import BuildError
+from ..load import Dataset
+from . import describe, dumps, ontodoc
+from .diff import ReleaseDiff, diff_releases, release_claims
+from .model import Model
+from .site import Site
+
+__all__ = ["BuildSummary", "ReleaseDiff", "build_release", "diff_releases", "release_claims"]
+
+Progress = Callable[[str], None]
+MARKER = "SHA256SUMS"
+
+
+@dataclass
+class BuildSummary:
+    """What a build wrote."""
+
+    out_dir: Path
+    version: str
+    issued: str
+    issued_from: str
+    triples: int
+    claims: int
+    pages: int
+    files: list[tuple[str, int]] = field(default_factory=list)  # relative path, bytes
+
+    def size(self, relpath: str) -> int:
+        return dict(self.files)[relpath]
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(size for _, size in self.files)
+
+
+def _prepare(out_dir: Path) -> Path:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise BuildError("the output path is a file", str(out_dir), "pass --out DIR naming a folder")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
+        raise BuildError("the output folder is not empty and holds no earlier release", str(out_dir),
+                         "choose an empty folder (or one an earlier `dprk-ld build` wrote, which is replaced)")
+    tmp = out_dir.parent / f".{out_dir.name}.building"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    return tmp
+
+
+def build_release(dataset: Dataset, out_dir: Path | str, *, progress: Progress | None = None) -> BuildSummary:
+    """Write the complete release of ``dataset`` into ``out_dir`` (replacing an earlier release there)."""
+    say = progress or (lambda _msg: None)
+    out_dir = Path(out_dir).resolve()
+    tmp = _prepare(out_dir)
+    try:
+        say(f"reading {len(dataset.files)} files")
+        quads = dumps.canonical_quads(dataset)
+        written = dumps.write_dumps(quads, tmp / "dumps", progress=say)
+        store = ox.Store()
+        store.extend(quads)
+        info = describe.release_info(store)
+        say(f"release {info.version}, issued {info.issued} (from {info.issued_from})")
+        dump_files = [p for p in written if p.parent.name == "dumps"]
+        say("VoID and DCAT description")
+        describe.write_description(describe.describe(store, info, dump_files, tmp), tmp / "void.ttl")
+        (tmp / "CITATION.cff").write_text(describe.citation_cff(info), encoding="utf-8")
+        model = Model(quads)
+        site = Site(model, info, tmp, say)
+        downloads = [(p.relative_to(tmp).as_posix(), _format_name(p), p.stat().st_size) for p in written]
+        site.build(downloads, dataset)
+        say("ontology documentation")
+        ontology_graphs = {ox.NamedNode(iri) for iri in dataset.graphs_of("ontology")}
+        ontodoc.write_ontology_docs(site, [q for q in quads if q.graph_name in ontology_graphs])
+        describe.write_sha256sums(tmp, say)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    tmp.rename(out_dir)
+    files = sorted((p.relative_to(out_dir).as_posix(), p.stat().st_size) for p in out_dir.rglob("*") if p.is_file())
+    return BuildSummary(out_dir, info.version, info.issued, info.issued_from,
+                        len({(q.subject, q.predicate, q.object) for q in quads}), len(model.claims()),
+                        sum(1 for f, _ in files if f.endswith(".html")), files)
+
+
+def _format_name(path: Path) -> str:
+    from ..formats import by_extension
+
+    gz = path.suffix == ".gz"
+    fmt = by_extension(Path(path.stem).suffix if gz else path.suffix, "rdf")
+    name = fmt.name if fmt else "JSON-LD context"
+    return name + (" (gzip)" if gz else "")

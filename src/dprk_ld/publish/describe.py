@@ -1,0 +1,251 @@
+"""Dataset descriptions of a release: VoID, DCAT, SHA256SUMS and CITATION.cff.
+
+Implements W3C "Describing Linked Datasets with the VoID Vocabulary" (Interest Group Note),
+DCAT Version 3 (W3C Recommendation; distributions with ``dcat:mediaType``, ``dcat:byteSize``
+and an SPDX checksum as DCAT-AP does), PROV-O ``prov:wasDerivedFrom`` for the source
+articles, the GNU coreutils ``sha256sum`` file format, and Citation File Format 1.2.0.
+Nothing here reads the wall clock: the issued date comes from the ontology header
+(``dcterms:issued`` or ``dcterms:modified``), else ``$SOURCE_DATE_EPOCH``, else a fixed value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..formats import by_extension
+from ..namespaces import BASE, ID, ONTOLOGY_IRI, PREFIXES
+
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+SPDX = "http://spdx.org/rdf/terms#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+RDF = PREFIXES["rdf"]
+XSD = PREFIXES["xsd"]
+DCT = PREFIXES["dcterms"]
+PROV = PREFIXES["prov"]
+IANA = "https://www.iana.org/assignments/media-types/"
+DESCRIPTION_PREFIXES = {**PREFIXES, "void": VOID, "dcat": DCAT, "spdx": SPDX, "foaf": FOAF}
+DATASET_IRI = BASE + "dataset"
+SPARQL_PATH = "/sparql"
+DEFAULT_ISSUED = "2025-01-01"  # used only when neither the ontology nor SOURCE_DATE_EPOCH gives a date
+DEFAULT_TITLE = "dprk-ld: North Korea's foreign relations as cited linked data"
+CLAIM = PREFIXES["dprk"] + "Claim"
+
+
+@dataclass(frozen=True)
+class ReleaseInfo:
+    """What the descriptions say about the release; all of it from the data, none from the clock."""
+
+    title: str
+    description: str
+    version: str
+    issued: str           # xsd:date lexical form
+    issued_from: str      # where the date came from (for the build log)
+    license: str | None
+    creator: str
+
+    @property
+    def base(self) -> str:
+        """Where this release's files live on the web (download URLs)."""
+        return f"{BASE}release/{self.version}/"
+
+
+def _first(store: ox.Store, subject: str, predicate: str) -> ox.Literal | ox.NamedNode | None:
+    objs = sorted((q.object for q in store.quads_for_pattern(ox.NamedNode(subject), ox.NamedNode(predicate),
+                                                                None)), key=str)
+    english = [o for o in objs if isinstance(o, ox.Literal) and o.language == "en"]
+    return (english or objs or [None])[0]
+
+
+def release_info(store: ox.Store) -> ReleaseInfo:
+    """Title, version, date and license from the ontology header (``owl:Ontology``)."""
+    def text(pred: str, default: str) -> str:
+        term = _first(store, ONTOLOGY_IRI, pred)
+        return term.value if term is not None else default
+
+    issued_term = _first(store, ONTOLOGY_IRI, DCT + "issued") or _first(store, ONTOLOGY_IRI, DCT + "modified")
+    if issued_term is not None:
+        issued, source = issued_term.value[:10], "the ontology header (dcterms:issued)"
+    elif os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        stamp = int(os.environ["SOURCE_DATE_EPOCH"])
+        issued = dt.datetime.fromtimestamp(stamp, dt.timezone.utc).date().isoformat()
+        source = "$SOURCE_DATE_EPOCH"
+    else:
+        issued, source = DEFAULT_ISSUED, "the fixed default (add dcterms:issued to the ontology header)"
+    lic = _first(store, ONTOLOGY_IRI, DCT + "license")
+    return ReleaseInfo(
+        title=text(DCT + "title", DEFAULT_TITLE),
+        description=text(DCT + "description", "A cited linked-data record of North Korea's foreign relations."),
+        version=text(PREFIXES["owl"] + "versionInfo", "0.0.0"),
+        issued=issued,
+        issued_from=source,
+        license=lic.value if isinstance(lic, ox.NamedNode) else None,
+        creator=text(DCT + "creator", "dprk-ld contributors"),
+    )
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _local(iri: str) -> str:
+    for prefix, ns in sorted(DESCRIPTION_PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(ns) and iri[len(ns):].replace("-", "").replace("_", "").isalnum():
+            return f"{prefix}-{iri[len(ns):]}"
+    return hashlib.sha1(iri.encode("utf-8")).hexdigest()[:12]
+
+
+def _count(store: ox.Store, query: str) -> int:
+    row = next(iter(store.query(query, use_default_graph_as_union=True)))
+    return int(row[0].value)
+
+
+def describe(store: ox.Store, info: ReleaseInfo, dumps: list[Path], root: Path) -> list[ox.Triple]:
+    """The VoID + DCAT description of the release as sorted triples (no blank nodes)."""
+    n, lit = ox.NamedNode, ox.Literal
+    ds = n(DATASET_IRI)
+    integer = n(XSD + "integer")
+    nonneg = n(XSD + "nonNegativeInteger")
+    t: list[ox.Triple] = []
+
+    def add(s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> None:
+        t.append(ox.Triple(s, n(p), o))
+
+    add(ds, RDF + "type", n(VOID + "Dataset"))
+    add(ds, RDF + "type", n(DCAT + "Dataset"))
+    add(ds, DCT + "title", lit(info.title, language="en"))
+    add(ds, DCT + "description", lit(info.description, language="en"))
+    add(ds, DCAT + "version", lit(info.version))
+    add(ds, PREFIXES["owl"] + "versionInfo", lit(info.version))
+    add(ds, DCT + "issued", lit(info.issued, datatype=n(XSD + "date")))
+    add(ds, DCT + "creator", lit(info.creator))
+    add(ds, DCT + "conformsTo", n(ONTOLOGY_IRI))
+    add(ds, DCAT + "landingPage", n(info.base + "index.html"))
+    if info.license:
+        add(ds, DCT + "license", n(info.license))
+    for kw in ("North Korea", "foreign relations", "linked data", "citations"):
+        add(ds, DCAT + "keyword", lit(kw, language="en"))
+    add(ds, VOID + "uriSpace", lit(ID))
+    add(ds, VOID + "sparqlEndpoint", n(BASE.rstrip("/") + SPARQL_PATH))
+    for ns in sorted({PREFIXES["dprk"], PREFIXES["prov"], PREFIXES["dcterms"], PREFIXES["skos"]}):
+        add(ds, VOID + "vocabulary", n(ns))
+    union = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+    add(ds, VOID + "triples", lit(str(_count(store, union)), datatype=integer))
+    add(ds, VOID + "entities", lit(str(_count(
+        store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?s)) }")), datatype=integer))
+    add(ds, VOID + "distinctSubjects", lit(str(_count(
+        store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")), datatype=integer))
+    add(ds, VOID + "distinctObjects", lit(str(_count(
+        store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }")), datatype=integer))
+    add(ds, VOID + "classes", lit(str(_count(
+        store, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }")), datatype=integer))
+    add(ds, VOID + "properties", lit(str(_count(
+        store, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }")), datatype=integer))
+    for row in store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c",
+                           use_default_graph_as_union=True):
+        part = n(f"{DATASET_IRI}#class-{_local(row[0].value)}")
+        add(ds, VOID + "classPartition", part)
+        add(part, VOID + "class", row[0])
+        add(part, VOID + "entities", lit(row[1].value, datatype=integer))
+    for row in store.query("SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } "
+                           "GROUP BY ?p", use_default_graph_as_union=True):
+        part = n(f"{DATASET_IRI}#property-{_local(row[0].value)}")
+        add(ds, VOID + "propertyPartition", part)
+        add(part, VOID + "property", row[0])
+        add(part, VOID + "triples", lit(row[1].value, datatype=integer))
+    for row in store.query("PREFIX dprk: <https://w3id.org/dprk-ld/ontology#> "
+                           "SELECT DISTINCT ?a WHERE { ?a a dprk:SourceArticle }", use_default_graph_as_union=True):
+        add(ds, PROV + "wasDerivedFrom", row[0])
+    service = n(DATASET_IRI + "#sparql")
+    add(ds, DCAT + "accessService", service)
+    add(service, RDF + "type", n(DCAT + "DataService"))
+    add(service, DCT + "title", lit("SPARQL 1.1 endpoint (dprk-ld serve)", language="en"))
+    add(service, DCAT + "endpointURL", n(BASE.rstrip("/") + SPARQL_PATH))
+    add(service, DCT + "conformsTo", n("https://www.w3.org/TR/sparql11-protocol/"))
+    add(service, DCAT + "servesDataset", ds)
+    for path in dumps:
+        rel = path.relative_to(root).as_posix()
+        gz = path.suffix == ".gz"
+        fmt = by_extension(Path(path.stem).suffix if gz else path.suffix, "rdf")
+        if fmt is None:
+            continue
+        dist = n(f"{info.base}{rel}#distribution")
+        add(ds, DCAT + "distribution", dist)
+        add(ds, VOID + "dataDump", n(info.base + rel))
+        add(dist, RDF + "type", n(DCAT + "Distribution"))
+        add(dist, DCT + "title", lit(f"{fmt.name} dump" + (" (gzip)" if gz else ""), language="en"))
+        add(dist, DCAT + "downloadURL", n(info.base + rel))
+        add(dist, DCAT + "accessURL", n(info.base + rel))
+        add(dist, DCAT + "mediaType", n(IANA + fmt.media_type))
+        if gz:
+            add(dist, DCAT + "compressFormat", n(IANA + "application/gzip"))
+        add(dist, DCAT + "byteSize", lit(str(path.stat().st_size), datatype=nonneg))
+        if info.license:
+            add(dist, DCT + "license", n(info.license))
+        checksum = n(f"{info.base}{rel}#checksum")
+        add(dist, SPDX + "checksum", checksum)
+        add(checksum, RDF + "type", n(SPDX + "Checksum"))
+        add(checksum, SPDX + "algorithm", n(SPDX + "checksumAlgorithm_sha256"))
+        add(checksum, SPDX + "checksumValue", lit(sha256_file(path), datatype=n(XSD + "hexBinary")))
+    return sorted(set(t), key=lambda x: (str(x.subject), str(x.predicate), str(x.object)))
+
+
+def write_description(triples: list[ox.Triple], path: Path) -> Path:
+    ox.serialize(triples, str(path), ox.RdfFormat.TURTLE, prefixes=DESCRIPTION_PREFIXES)
+    return path
+
+
+def _yaml_str(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+LICENSE_SPDX = {
+    "https://creativecommons.org/licenses/by/4.0/": "CC-BY-4.0",
+    "http://creativecommons.org/licenses/by/4.0/": "CC-BY-4.0",
+    "https://creativecommons.org/publicdomain/zero/1.0/": "CC0-1.0",
+}
+
+
+def citation_cff(info: ReleaseInfo) -> str:
+    """A Citation File Format 1.2.0 file for the dataset release."""
+    lines = [
+        "cff-version: 1.2.0",
+        'message: "If you use this dataset, please cite it as below."',
+        "type: dataset",
+        f"title: {_yaml_str(info.title)}",
+        f"abstract: {_yaml_str(info.description)}",
+        f"version: {_yaml_str(info.version)}",
+        f"date-released: {_yaml_str(info.issued)}",
+        "authors:",
+        f"  - name: {_yaml_str(info.creator)}",
+        f"url: {_yaml_str(BASE)}",
+        f"repository-artifact: {_yaml_str(info.base)}",
+    ]
+    if info.license and info.license in LICENSE_SPDX:
+        lines.append(f"license: {LICENSE_SPDX[info.license]}")
+    elif info.license:
+        lines.append(f"license-url: {_yaml_str(info.license)}")
+    lines += ["keywords:", '  - "North Korea"', '  - "foreign relations"', '  - "linked data"']
+    return "\n".join(lines) + "\n"
+
+
+def write_sha256sums(root: Path, progress: Callable[[str], None] | None = None) -> Path:
+    """``SHA256SUMS`` over every file of the release (itself excepted), sorted by path."""
+    target = root / "SHA256SUMS"
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p != target)
+    lines = [f"{sha256_file(p)}  {p.relative_to(root).as_posix()}" for p in files]
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if progress:
+        progress(f"SHA256SUMS over {len(files)} files")
+    return target
