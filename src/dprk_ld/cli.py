@@ -214,5 +214,125 @@ def sparql(query_text: str | None, query_file: Path | None, fmt: str | None, end
     _echo_rendered(q.render(results, fmt or ("turtle" if results.kind == "graph" else "table")))
 
 
+@main.command()
+@project_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="TCP port.")
+@click.option("--timeout", "timeout_s", default=10.0, show_default=True, type=float,
+              help="Seconds a query may run before the client gets 503.")
+@click.option("--max-results", default=10_000, show_default=True, type=int,
+              help="Rows (or triples) returned at most; more are cut off and the response says so.")
+@user_errors
+def serve(project_dir: Path | None, host: str, port: int, timeout_s: float, max_results: int) -> None:
+    """Serve the dataset: a read-only SPARQL endpoint, canned queries and linked-data pages."""
+    from .load import load_project
+    from .serve import serve as run_server
+
+    dataset = load_project(project_dir)
+    click.echo(f"serving {dataset.triples} triples on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
+    run_server(dataset, host=host, port=port, timeout_s=timeout_s, max_results=max_results)
+
+
+@main.command("load")
+@project_option
+@click.option("--endpoint", required=True, help="The store's SPARQL query endpoint URL.")
+@click.option("--graph-store", help="The store's Graph Store Protocol URL (default: guessed from --endpoint).")
+@click.option("--timeout", default=60.0, show_default=True, type=float, help="Seconds per HTTP request.")
+@user_errors
+def load_command(project_dir: Path | None, endpoint: str, graph_store: str | None, timeout: float) -> None:
+    """Load the dataset into a SPARQL store, one named graph per file (Graph Store Protocol PUT)."""
+    from . import gsp
+    from .load import load_project
+
+    dataset = load_project(project_dir)
+    url = graph_store or gsp.graph_store_for(endpoint)
+
+    def progress(index: int, total: int, pushed: gsp.GraphPush) -> None:
+        click.echo(f"[{index}/{total}] PUT <{pushed.graph}> {pushed.triples} triples: HTTP {pushed.status}",
+                   err=True)
+
+    done = gsp.push(dataset, url, timeout=timeout, progress=progress)
+    click.echo(f"loaded {len(done)} graphs ({sum(d.triples for d in done)} triples) into {url}")
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"),
+              show_default=True, help="Folder to write the release into (an earlier release there is replaced).")
+@click.option("--diff", "previous", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="A previous release folder: print the claims added, removed and changed since.")
+@project_option
+@user_errors
+def build(out_dir: Path, previous: Path | None, project_dir: Path | None) -> None:
+    """Build a versioned release: dumps, VoID/DCAT, CITATION.cff, ontology docs and a static site."""
+    from .load import load_project
+    from .publish import build_release, release_claims
+    from .publish.diff import compare
+
+    def progress(message: str) -> None:
+        click.echo(f"  {message}", err=True)
+
+    click.echo("loading the dataset ...", err=True)
+    dataset = load_project(project_dir)
+    before = release_claims(previous) if previous else None  # read first: --out may be the same folder
+    summary = build_release(dataset, out_dir, progress=progress)
+    click.echo(f"wrote release {summary.version} (issued {summary.issued}) to {summary.out_dir}: "
+               f"{len(summary.files)} files, {summary.total_bytes:,} bytes, {summary.triples:,} triples, "
+               f"{summary.claims} claims, {summary.pages} pages")
+    for rel, size in summary.files:
+        if rel.startswith("dumps/") or "/" not in rel and not rel.endswith(".html"):
+            click.echo(f"  {rel:<28} {size:>12,} bytes")
+    index = summary.out_dir / "index.html"
+    click.echo(f"open {index.as_uri()} in a browser, or serve the folder: "
+               f"python -m http.server -d {summary.out_dir} 8000  (then http://localhost:8000/)")
+    if before is not None:
+        diff = compare(before, release_claims(summary.out_dir))
+        click.echo(f"changes since {previous}:")
+        click.echo(diff.summary())
+
+
+@main.group("export")
+def export_group() -> None:
+    """Export the dataset in other systems' formats."""
+
+
+@export_group.command("quickstatements")
+@project_option
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the lines to FILE (default: stdout; the report goes to stderr then).")
+@user_errors
+def export_quickstatements_command(project_dir: Path | None, out_file: Path | None) -> None:
+    """QuickStatements V1 lines for the claims that map to Wikidata, and a report of the rest."""
+    from .load import load_project
+    from .quickstatements import export_quickstatements
+
+    result = export_quickstatements(load_project(project_dir))
+    if out_file is None:
+        click.echo(result.text(), nl=False)
+        click.echo(result.report(), err=True, nl=False)
+    else:
+        out_file.write_text(result.text(), encoding="utf-8")
+        click.echo(result.report(), nl=False)
+
+
+@main.command()
+@project_option
+@click.option("--endpoint", required=True, help="A Wikidata-shaped SPARQL endpoint, e.g. https://query.wikidata.org/sparql.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--timeout", type=float, default=60, show_default=True, help="Seconds per request.")
+@user_errors
+def reconcile(project_dir: Path | None, endpoint: str, fmt: str, timeout: float) -> None:
+    """Compare our state-state relations and Wikidata links with a Wikidata-shaped endpoint."""
+    import json
+
+    from .load import load_project
+    from .reconcile import reconcile as run_reconcile
+
+    report = run_reconcile(load_project(project_dir), endpoint, timeout)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(report.table(), nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
