@@ -1,0 +1,122 @@
+"""A real SPARQL 1.1 server for tests: the Oxigraph server from the ``oxigraph`` PyPI package.
+
+Implements the test side of SPARQL 1.1 Protocol and Graph Store HTTP Protocol
+interoperability: ``oxigraph_server()`` starts ``oxigraph serve`` on a free
+loopback port, waits until it answers a query, yields its base URL and stops
+it. Its endpoints are ``BASE/query`` (SPARQL query), ``BASE/update`` and
+``BASE/store`` (Graph Store Protocol; POST N-Quads there to load a dataset).
+Tests are skipped (with the reason) only when the binary is not installed.
+
+Usage::
+
+    from servers import oxigraph_server, load_dataset
+
+    def test_remote(tmp_path):
+        with oxigraph_server(tmp_path) as base:
+            load_dataset(base, dataset)           # one named graph per file
+            run_remote(base + "/query", "ASK { ?s ?p ?o }")
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+
+def oxigraph_binary() -> str | None:
+    """The ``oxigraph`` executable: next to this Python (the venv) or on PATH."""
+    beside = Path(sys.executable).parent / "oxigraph"
+    if beside.is_file():
+        return str(beside)
+    return shutil.which("oxigraph")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def oxigraph_server(tmp_path: Path | None = None, *, union_default_graph: bool = True,
+                    persistent: bool = False, read_only: bool = False,
+                    startup_timeout: float = 30) -> Iterator[str]:
+    """Start ``oxigraph serve`` on 127.0.0.1:<free port>; yield ``http://127.0.0.1:<port>``; stop it.
+
+    In-memory by default (like the embedded store); ``persistent=True`` keeps the store in
+    ``tmp_path/oxigraph``. ``union_default_graph`` makes the default graph the union of the named
+    graphs, as our embedded queries see it. The server's output goes to ``tmp_path/oxigraph.log``.
+    """
+    binary = oxigraph_binary()
+    if binary is None:
+        pytest.skip("the Oxigraph server binary is not installed (pip install oxigraph)")
+    port = free_port()
+    args = [binary, "serve-read-only" if read_only else "serve", "--bind", f"127.0.0.1:{port}"]
+    if persistent or read_only:
+        if tmp_path is None:
+            raise ValueError("a persistent or read-only server needs tmp_path")
+        location = tmp_path / "oxigraph"
+        location.mkdir(parents=True, exist_ok=True)
+        args += ["--location", str(location)]
+    if union_default_graph:
+        args.append("--union-default-graph")
+    log_path = (tmp_path / "oxigraph.log") if tmp_path is not None else None
+    log: Any = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115
+    process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + startup_timeout
+        while True:
+            if process.poll() is not None:
+                output = log_path.read_text(errors="replace") if log_path else ""
+                raise RuntimeError(f"oxigraph serve exited with {process.returncode}: {output[-2000:]}")
+            try:
+                response = httpx.get(f"{base}/query", params={"query": "ASK {}"}, timeout=2)
+                if response.status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"oxigraph serve did not answer on {base} within {startup_timeout} s")
+            time.sleep(0.05)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if log is not subprocess.DEVNULL:
+            log.close()
+
+
+def load_dataset(base: str, dataset: Any) -> int:
+    """POST a loaded :class:`dprk_ld.load.Dataset` (all its named graphs) as N-Quads to ``BASE/store``.
+
+    Returns the number of quads sent. Each file keeps its own named graph on the server.
+    """
+    import pyoxigraph as ox
+
+    body = dataset.store.dump(format=ox.RdfFormat.N_QUADS)
+    response = httpx.post(f"{base}/store", content=body,
+                          headers={"Content-Type": "application/n-quads"}, timeout=120)
+    response.raise_for_status()
+    return len(dataset.store)
+
+
+@pytest.fixture
+def oxigraph_url(tmp_path: Path) -> Iterator[str]:
+    """A running, empty, in-memory Oxigraph server (union default graph); its base URL."""
+    with oxigraph_server(tmp_path) as base:
+        yield base
