@@ -47,16 +47,37 @@ _INT_RANGE: dict[str, tuple[int | None, int | None]] = {
 }  # fmt: skip
 
 
+#: oxigraph's store canonicalises numeric literals ("4.0"^^xsd:decimal -> "4", xsd:byte -> xsd:integer).
+#: To keep pyshacl's exact terms, literals of these datatypes are stored under a wrapped datatype
+#: IRI (WRAP + original IRI) and unwrapped in results; comparisons use :data:`VAL`.
+WRAP = "urn:x-fastshacl:dt:"
+WRAPPED = {XSD_NS + n for n in ["decimal", "double", "float", *_INT_RANGE]}
+VAL = f'IF(STRSTARTS(STR(DATATYPE(?v)), "{WRAP}"), STRDT(STR(?v), IRI(STRAFTER(STR(DATATYPE(?v)), "{WRAP}"))), ?v)'
+
+
+def val(var: str) -> str:
+    """SPARQL expression: the comparable value of ``var`` (wrapped literals unwrapped)."""
+    return VAL.replace("?v", var)
+
+
+def is_true(x: object) -> bool:
+    """The term ``true`` exactly (as pyshacl and the W3C tests read it; ``"1"^^xsd:boolean`` is not)."""
+    return isinstance(x, Literal) and str(x) == "true" and x.datatype == XSD.boolean
+
+
 class Unsupported(Exception):
     """A shape uses something the SPARQL compiler does not handle."""
 
 
-def sparql_term(t: object) -> str:
-    """An rdflib term in SPARQL syntax."""
+def sparql_term(t: object, wrap: bool = True) -> str:
+    """An rdflib term in SPARQL syntax (as stored: wrapped datatypes unless ``wrap`` is False)."""
     if isinstance(t, URIRef):
         return f"<{t}>"
     if isinstance(t, Literal):
-        return nt_literal(str(t), str(t.datatype) if t.datatype else None, t.language)
+        dt = str(t.datatype) if t.datatype else None
+        if wrap and dt in WRAPPED:
+            dt = WRAP + dt  # type: ignore[operator]
+        return nt_literal(str(t), dt, t.language)
     raise Unsupported(f"cannot write {t!r} into SPARQL")
 
 
@@ -138,12 +159,12 @@ def read_shape(g: Graph, node: object) -> Shape:
     unknown = [p for p in params if p not in KNOWN]
     if unknown:
         raise Unsupported(f"shape {node} uses {', '.join(map(str, unknown))}")
-    if (params.get(SH.qualifiedValueShapesDisjoint) or [Literal(False)])[0] == Literal(True):
+    if is_true((params.get(SH.qualifiedValueShapesDisjoint) or [None])[0]):
         raise Unsupported("sh:qualifiedValueShapesDisjoint")
     path = path_sparql(g, params[SH.path][0]) if SH.path in params else None
     msgs = sorted(str(m) for m in params.get(SH.message, []))
     sev = params.get(SH.severity, [SH.Violation])[0]
-    deact = params.get(SH.deactivated, [Literal(False)])[0] == Literal(True)
+    deact = is_true((params.get(SH.deactivated) or [None])[0])
     return Shape(node, shape_key(g, node), path, str(sev), msgs[0] if msgs else None, deact, params)
 
 
@@ -182,7 +203,8 @@ def child_focus(fp: str, s: Shape) -> str:
     """Focus pattern of the value nodes of ``s`` (for nested shapes)."""
     if s.path is None:
         return fp
-    return f"{{ SELECT DISTINCT {FV} WHERE {{ {bind(fp, '?__p')} ?__p {s.path} {FV} . }} }}"
+    p = f"?__p{fp.count('SELECT')}"  # unique per nesting depth
+    return f"{{ SELECT DISTINCT {FV} WHERE {{ {bind(fp, p)} {p} {s.path} {FV} . }} }}"
 
 
 def wellformed(dt: str) -> str:
@@ -219,7 +241,8 @@ def value_filter(s: Shape, comp: URIRef, arg: object, g: Graph, subclasses: dict
             return "!isLiteral(?v)"
         if arg == RDF.langString:
             return '!(isLiteral(?v) && lang(?v) != "")'
-        ok = f"isLiteral(?v) && datatype(?v) = <{dt}> && {wellformed(dt)}"
+        stored = WRAP + dt if dt in WRAPPED else dt
+        ok = f"isLiteral(?v) && datatype(?v) = <{stored}> && {wellformed(dt)}"
         return f"!COALESCE({ok}, false)"
     if comp == SH.nodeKind:
         if arg not in NODEKIND_BAD:
@@ -245,8 +268,8 @@ def value_filter(s: Shape, comp: URIRef, arg: object, g: Graph, subclasses: dict
             raise Unsupported(f"{comp} with a non-literal")
         guard = ""
         if isinstance(lit.value, str):
-            guard = "(isLiteral(?v) && (datatype(?v) = xsd:string || lang(?v) != \"\")) && "
-        return f"!COALESCE({guard}?v {_CMP[comp]} {sparql_term(lit)}, false)"  # type: ignore[index]
+            guard = '(isLiteral(?v) && (datatype(?v) = xsd:string || lang(?v) != "")) && '
+        return f"!COALESCE({guard}{VAL} {_CMP[comp]} {sparql_term(lit, wrap=False)}, false)"  # type: ignore[index]
     return None
 
 
@@ -290,4 +313,5 @@ def pair_query(s: Shape, comp: URIRef, arg: object, fp: str) -> str:
     if comp == SH.disjoint:
         return f"SELECT DISTINCT ?f ?v WHERE {{ {vp} ?f {p2} ?v2 FILTER(sameTerm(?v, ?v2)) }}"
     op = "<" if comp == SH.lessThan else "<="
-    return f"SELECT DISTINCT ?f ?v WHERE {{ {vp} ?f {p2} ?w FILTER(!COALESCE(?v {op} ?w, false)) }}"
+    cmp = f"!COALESCE({val('?v')} {op} {val('?w')}, false)"
+    return f"SELECT DISTINCT ?f ?v ?w WHERE {{ {vp} ?f {p2} ?w FILTER({cmp}) }}"
