@@ -5,7 +5,7 @@ DCAT Version 3 (W3C Recommendation; distributions with ``dcat:mediaType``, ``dca
 and an SPDX checksum as DCAT-AP does), PROV-O ``prov:wasDerivedFrom`` for the source
 articles, the GNU coreutils ``sha256sum`` file format, and Citation File Format 1.2.0.
 Nothing here reads the wall clock: the issued date comes from the ontology header
-(``dcterms:issued`` or ``dcterms:modified``), else ``$SOURCE_DATE_EPOCH``, else a fixed value.
+(``dcterms:issued`` or ``dcterms:modified``), else ``$SOURCE_DATE_EPOCH``, else the build stops.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..errors import BuildError
 from ..formats import by_extension
 from ..namespaces import BASE, ID, ONTOLOGY_IRI, PREFIXES
 
@@ -34,7 +35,6 @@ IANA = "https://www.iana.org/assignments/media-types/"
 DESCRIPTION_PREFIXES = {**PREFIXES, "void": VOID, "dcat": DCAT, "spdx": SPDX, "foaf": FOAF}
 DATASET_IRI = BASE + "dataset"
 SPARQL_PATH = "/sparql"
-DEFAULT_ISSUED = "2025-01-01"  # used only when neither the ontology nor SOURCE_DATE_EPOCH gives a date
 DEFAULT_TITLE = "dprk-ld: North Korea's foreign relations as cited linked data"
 CLAIM = PREFIXES["dprk"] + "Claim"
 
@@ -78,7 +78,9 @@ def release_info(store: ox.Store) -> ReleaseInfo:
         issued = dt.datetime.fromtimestamp(stamp, dt.timezone.utc).date().isoformat()
         source = "$SOURCE_DATE_EPOCH"
     else:
-        issued, source = DEFAULT_ISSUED, "the fixed default (add dcterms:issued to the ontology header)"
+        raise BuildError("the release has no date: the ontology header has no dcterms:issued or dcterms:modified",
+                         ONTOLOGY_IRI, "add dcterms:modified \"YYYY-MM-DD\"^^xsd:date to the owl:Ontology node "
+                         "(or set SOURCE_DATE_EPOCH); a build never reads the clock, so releases are reproducible")
     lic = _first(store, ONTOLOGY_IRI, DCT + "license")
     return ReleaseInfo(
         title=text(DCT + "title", DEFAULT_TITLE),
