@@ -7,6 +7,8 @@ keeps the reference entities (states, persons, organisations, places) shared. So
 benchmark validates our real shapes on data shaped exactly like the real dataset; with
 ``--violations 0`` it has exactly the findings of the real data (none when it conforms).
 
+Data files are N-Triples named ``.ttl`` (N-Triples is valid Turtle; projects hold .ttl only).
+
 ``--violations K`` then injects K violations of each kind below, on distinct claims
 chosen deterministically from ``--seed``:
 
@@ -77,7 +79,7 @@ def synth(outdir: Path, claims: int, violations: int = 0, seed: int = 0) -> int:
     chunk = -(-len(triples) // FILES)
     for k in range(FILES):
         part = triples[k * chunk : (k + 1) * chunk]
-        ox.serialize(part, output=str(outdir / "data" / f"part{k:02d}.nt"), format=ox.RdfFormat.N_TRIPLES)
+        ox.serialize(part, output=str(outdir / "data" / f"part{k:02d}.ttl"), format=ox.RdfFormat.N_TRIPLES)
     return len(triples)
 
 

@@ -28,19 +28,11 @@ JENA_CLASSES = Path(tempfile.gettempdir()) / "dprk-ld-jena-classes"
 
 def run_engine(engine: str, d: Path) -> dict:
     t0 = time.perf_counter()
-    if engine == "fast":
-        import pyoxigraph as ox
-        from rdflib import Graph
+    if engine == "fast":  # what `dprk-ld validate --check shacl` runs: strict load, then the fast engine
+        from dprk_ld.load import load_project
+        from dprk_ld.validate.fastshacl import validate_dataset_fast
 
-        from dprk_ld.validate.fastshacl import load_file, validate_store
-
-        store = ox.Store()
-        for f in sorted((d / "data").iterdir()):
-            load_file(store, f, f.as_uri())
-        for f in sorted((d / "ontology").iterdir()):
-            load_file(store, f, "urn:x-bench:ontology")
-        shapes = Graph().parse(d / "shapes" / "dprk-shapes.ttl")
-        n = len(validate_store(store, shapes, None, "urn:x-bench:ontology").results)
+        n = len(validate_dataset_fast(load_project(d), fallback=False))
     elif engine == "pyshacl":
         import pyshacl
         from rdflib import Graph
@@ -53,9 +45,8 @@ def run_engine(engine: str, d: Path) -> dict:
         _, rg, _ = pyshacl.validate(g, shacl_graph=shapes, inference="none")
         n = len(list(rg.objects(None, _sh("result"))))
     else:  # jena
-        cp = ":".join(str(p) for p in sorted(Path("/usr/share/java").glob("*.jar"))) + f":{JENA_CLASSES}"
         out = subprocess.run(
-            ["java", "-Xmx8g", "-cp", cp, "ShaclRun", str(d / "shapes" / "dprk-shapes.ttl"),
+            ["java", "-Xmx8g", "-cp", jena_classpath(), "ShaclRun", str(d / "shapes" / "dprk-shapes.ttl"),
              str(d / "ontology"), str(d / "data")],
             capture_output=True, text=True, check=True,
         )  # fmt: skip
@@ -80,13 +71,44 @@ def measure(engine: str, d: Path) -> dict | None:
     return json.loads(p.stdout.strip().splitlines()[-1])
 
 
-def jena_available() -> bool:
+#: Debian's Jena 4.5.0 jars and the libraries they need (Debian's jars carry no Class-Path).
+JENA_DEPS = ("commons-lang3 commons-io commons-codec commons-compress commons-csv commons-cli slf4j-api slf4j-nop "
+             "dexx.collection gson jsonld-java jackson-core jackson-databind jackson-annotations httpclient httpcore "
+             "protobuf guava thrift titanium-json-ld jakarta.json-api").split()
+
+
+def jena_classpath() -> str:
+    java = Path("/usr/share/java")
+    jars = sorted(java.glob("jena-*-4*.jar")) + [java / f"{d}.jar" for d in JENA_DEPS]
+    return ":".join(map(str, jars)) + f":{JENA_CLASSES / 'fix'}:{JENA_CLASSES}"
+
+
+def jena_available() -> str | None:
+    """None when Jena SHACL can run, else why not.
+
+    Debian's jena-core 4.5.0 relocates its bundled Xerces classes to the package ``xerces.*`` but
+    leaves their message bundles under ``org/apache/jena/ext/xerces/``; the regex class then cannot
+    find ``xerces.impl.xpath.regex.message``, the xsd pattern facet fails and Jena dies at startup
+    ("SchemaDVFactoryImpl ... RuntimeException: internal error"; libxerces2-java does not help: the
+    classes are Jena's own copy). The fix: copy those bundles, from the same jar, to ``xerces/``.
+    """
+    import zipfile
+
+    core = Path("/usr/share/java/jena-core.jar")
+    if not list(Path("/usr/share/java").glob("jena-shacl*.jar")) or not core.exists():
+        return "Debian package libapache-jena-java (with jena-shacl) is not installed"
+    fix = JENA_CLASSES / "fix"
+    with zipfile.ZipFile(core) as z:
+        for name in z.namelist():
+            prefix = "org/apache/jena/ext/xerces/"
+            if name.startswith(prefix) and name.endswith(".properties"):
+                target = fix / "xerces" / name[len(prefix):]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(z.read(name))
     src = HERE / "jena" / "ShaclRun.java"
-    if not list(Path("/usr/share/java").glob("jena-shacl*.jar")):
-        return False
-    JENA_CLASSES.mkdir(exist_ok=True)
-    r = subprocess.run(["javac", "-cp", "/usr/share/java/*", "-d", str(JENA_CLASSES), str(src)], capture_output=True)
-    return r.returncode == 0
+    r = subprocess.run(["javac", "-cp", jena_classpath(), "-d", str(JENA_CLASSES), str(src)], capture_output=True,
+                       text=True)
+    return None if r.returncode == 0 else f"javac failed: {r.stderr.strip()[-300:]}"
 
 
 def main() -> None:
@@ -103,7 +125,10 @@ def main() -> None:
     spec = importlib.util.spec_from_file_location("synth", HERE / "synth.py")
     synth = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     spec.loader.exec_module(synth)  # type: ignore[union-attr]
-    jena = jena_available()
+    why_not = jena_available()
+    jena = why_not is None
+    if why_not:
+        print(f"Apache Jena SHACL not run: {why_not}")
     last_py: tuple[int, float] | None = None
     print(f"{'triples':>9} {'engine':8} {'wall s':>8} {'peak MB':>8} {'findings':>8}")
     for size in (int(s) for s in a.sizes.split(",")):

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,12 +26,17 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 
+from ..load import Dataset
+from ..report import Finding
 from .shacl_compile import (
+    FV,
     SH_NS,
     WRAP,
     WRAPPED,
+    XSD_NS,
     Shape,
     Unsupported,
+    bind,
     child_focus,
     component_iri,
     is_true,
@@ -47,6 +54,7 @@ from .shacl_compile import (
 
 PROLOGUE = "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n"
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+_F = re.compile(r"\?f\b")  # the focus variable of a component query
 _LOGICAL = (SH.node, SH["not"], SH["and"], SH["or"], SH.xone)
 ONTOLOGY_GRAPH = "urn:x-dprk-ld:ontology"
 
@@ -69,6 +77,7 @@ class FastReport:
     conforms: bool
     results: list[ShaclResult]
     fallback_shapes: list[str] = field(default_factory=list)
+    shapes: dict[object, Shape] = field(default_factory=dict, repr=False)  # shape node -> compiled shape
 
 
 def ox_nt(t: object) -> str:
@@ -81,10 +90,11 @@ def ox_nt(t: object) -> str:
 
 
 class _Validator:
-    def __init__(self, store: ox.Store, shapes: Graph, graphs: list, ontology: str | None) -> None:
-        self.store, self.g, self.graphs, self.ontology = store, shapes, graphs, ontology
+    def __init__(self, store: ox.Store, shapes: Graph, graphs: list, ontology: str | None, wrap: bool = True) -> None:
+        self.store, self.g, self.graphs, self.ontology, self.wrap = store, shapes, graphs, ontology, wrap
         self.cache: dict[object, Shape] = {}
         self.stack: list[object] = []
+        self.fresh_n = 0
         hier = graphs + ([ox.NamedNode(ontology)] if ontology else [])
         self.children: dict[str, set[str]] = defaultdict(set)
         q = f"SELECT ?s ?o WHERE {{ ?s <{RDFS.subClassOf}> ?o }}"
@@ -103,6 +113,10 @@ class _Validator:
             self.sub_memo[c] = sorted(x[1:-1] for x in seen)
         return self.sub_memo[c]
 
+    def fresh(self) -> str:
+        self.fresh_n += 1
+        return f"?__g{self.fresh_n}"
+
     def query(self, q: str) -> list[list[str | None]]:
         res = self.store.query(PROLOGUE + q, default_graph=self.graphs)
         return [[ox_nt(t) if t is not None else None for t in row] for row in res]  # type: ignore[union-attr]
@@ -112,9 +126,6 @@ class _Validator:
             self.cache[node] = read_shape(self.g, node)
         return self.cache[node]
 
-    def _sub(self, cls: list[object]) -> dict[str, list[str]]:
-        return {str(c): self.subclasses(str(c)) for c in cls}
-
     def result(self, s: Shape, comp: str, f: str, v: str | None, path: str | None = None) -> ShaclResult:
         return ShaclResult(f, path if path is not None else s.path, comp, s.severity, s.key, v, s.message)
 
@@ -122,29 +133,60 @@ class _Validator:
         """All results of shape ``s`` for the focus nodes bound by focus pattern ``fp``."""
         if s.deactivated:
             return []
+        with self.visiting(s):
+            out: list[ShaclResult] = []
+            for comp, args in s.params.items():
+                for arg in args:
+                    for ci, q, kind in self.queries(s, comp, arg, fp):
+                        for r in self.query(q):
+                            if kind == "closed":
+                                out.append(self.result(s, ci, r[0], r[2], r[1]))  # type: ignore[arg-type]
+                            else:
+                                out.append(self.result(s, ci, r[0], r[1] if kind == "fv" else None))  # type: ignore[arg-type]
+            for p in s.params.get(SH.property, []):
+                out += self.evaluate(self.shape(p), child_focus(fp, s))
+            return out
+
+    @contextmanager
+    def visiting(self, s: Shape) -> Iterator[None]:
         if s.node in self.stack:
             raise Unsupported(f"recursive shape {s.node}")
         self.stack.append(s.node)
         try:
-            out: list[ShaclResult] = []
-            for comp, args in s.params.items():
-                for arg in args:
-                    out += self.component(s, comp, arg, fp)
-            for p in s.params.get(SH.property, []):
-                out += self.evaluate(self.shape(p), child_focus(fp, s))
-            return out
+            yield
         finally:
             self.stack.pop()
 
-    def component(self, s: Shape, comp: URIRef, arg: object, fp: str) -> list[ShaclResult]:
+    def fail_focus(self, s: Shape, fp: str) -> str:
+        """A focus pattern of the nodes among those of ``fp`` that do not conform to ``s`` (all in SPARQL)."""
+        parts: list[str] = []
+        if not s.deactivated:
+            if s.path is not None and s.params.get(SH.property):
+                raise Unsupported("sh:property under a property shape inside a logical constraint")
+            with self.visiting(s):
+                for comp, args in s.params.items():
+                    for arg in args:
+                        for _, q, _ in self.queries(s, comp, arg, fp):
+                            g = self.fresh()
+                            q = _F.sub(g, q)
+                            inner = f"{{ SELECT DISTINCT {g} WHERE {{ {{ {q} }} }} }}"
+                            parts.append(f"{{ SELECT ({g} AS {FV}) WHERE {{ {inner} }} }}")
+                parts += [self.fail_focus(self.shape(p), fp) for p in s.params.get(SH.property, [])]
+        if not parts:
+            return f"{{ SELECT {FV} WHERE {{ FILTER(false) }} }}"
+        return f"{{ SELECT DISTINCT {FV} WHERE {{ {' UNION '.join(parts)} }} }}"
+
+    def queries(self, s: Shape, comp: URIRef, arg: object, fp: str) -> list[tuple[str, str, str]]:
+        """(component IRI, SELECT query, kind) for one constraint; every query projects ``?f`` first.
+
+        kind "fv": ``?f ?v`` (value reported); "f": ``?f`` only; "closed": ``?f ?p ?o``.
+        """
         vp = values_pattern(fp, s)
-        f = fp.replace("?__F", "?f")
-        sub = self._sub([arg]) if comp == SH["class"] else {}
-        cond = value_filter(s, comp, arg, self.g, sub)
+        f = bind(fp, "?f")
+        sub = {str(arg): self.subclasses(str(arg))} if comp == SH["class"] else {}
+        cond = value_filter(s, comp, arg, self.g, sub, self.wrap)
         if cond is not None:
-            ci = component_iri(comp)
-            rows = self.query(f"SELECT DISTINCT ?f ?v WHERE {{ {vp} FILTER({cond}) }}")
-            return [self.result(s, ci, r[0], r[1]) for r in rows]  # type: ignore[arg-type]
+            return [(component_iri(comp), f"SELECT DISTINCT ?f ?v WHERE {{ {vp} FILTER({cond}) }}", "fv")]
         if comp in (SH.minCount, SH.maxCount):
             n = int(arg)  # type: ignore[call-overload]
             if comp == SH.minCount and n == 0:
@@ -152,20 +194,15 @@ class _Validator:
             if comp == SH.minCount and n == 1:
                 q = f"SELECT DISTINCT ?f WHERE {{ {f} FILTER NOT EXISTS {{ ?f {s.path} ?v }} }}"
             elif comp == SH.minCount:
-                q = (
-                    f"SELECT ?f WHERE {{ {f} OPTIONAL {{ ?f {s.path} ?v }} }} "
-                    f"GROUP BY ?f HAVING(COUNT(DISTINCT ?v) < {n})"
-                )
+                q = (f"SELECT ?f WHERE {{ {f} OPTIONAL {{ ?f {s.path} ?v }} }} "
+                     f"GROUP BY ?f HAVING(COUNT(DISTINCT ?v) < {n})")
             else:
                 q = f"SELECT ?f WHERE {{ {f} ?f {s.path} ?v }} GROUP BY ?f HAVING(COUNT(DISTINCT ?v) > {n})"
-            return [self.result(s, component_iri(comp), r[0], None) for r in self.query(q)]  # type: ignore[arg-type]
+            return [(component_iri(comp), q, "f")]
         if comp == SH.hasValue:
-            if s.path is None:
-                cond = f"FILTER(!sameTerm(?f, {sparql_term(arg)}))"
-            else:
-                cond = f"FILTER NOT EXISTS {{ ?f {s.path} {sparql_term(arg)} }}"
-            rows = self.query(f"SELECT DISTINCT ?f WHERE {{ {f} {cond} }}")
-            return [self.result(s, component_iri(comp), r[0], None) for r in rows]  # type: ignore[arg-type]
+            t = sparql_term(arg, self.wrap)
+            cond = f"FILTER(!sameTerm(?f, {t}))" if s.path is None else f"FILTER NOT EXISTS {{ ?f {s.path} {t} }}"
+            return [(component_iri(comp), f"SELECT DISTINCT ?f WHERE {{ {f} {cond} }}", "f")]
         if comp == SH.uniqueLang:
             if not is_true(arg) or s.path is None:
                 return []
@@ -173,19 +210,18 @@ class _Validator:
                 f"SELECT DISTINCT ?f (LCASE(lang(?v)) AS ?l) WHERE {{ {vp} ?f {s.path} ?w "
                 f'FILTER(!sameTerm(?v, ?w) && lang(?v) != "" && LCASE(lang(?v)) = LCASE(lang(?w))) }}'
             )
-            return [self.result(s, component_iri(comp), r[0], None) for r in self.query(q)]  # type: ignore[arg-type]
+            return [(component_iri(comp), q, "f")]
         if comp in (SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals):
-            rows = self.query(pair_query(s, comp, arg, fp))
-            return [self.result(s, component_iri(comp), r[0], r[1]) for r in rows]  # type: ignore[arg-type]
+            return [(component_iri(comp), pair_query(s, comp, arg, fp, self.wrap), "fv")]
         if comp == SH.closed:
             return self.closed(s, arg, vp)
         if comp in _LOGICAL:
-            return self.logical(s, comp, arg, fp, vp)
+            return [(component_iri(comp), self.logical(s, comp, arg, fp, vp), "fv")]
         if comp == SH.qualifiedValueShape:
-            return self.qualified(s, arg, fp, vp)
+            return self.qualified(s, arg, fp)
         return []  # targets, path, severity, message, flags, annotations ...
 
-    def closed(self, s: Shape, arg: object, vp: str) -> list[ShaclResult]:
+    def closed(self, s: Shape, arg: object, vp: str) -> list[tuple[str, str, str]]:
         if not is_true(arg):
             return []
         allowed = set()
@@ -196,45 +232,41 @@ class _Validator:
         for ig in s.params.get(SH.ignoredProperties, []):
             allowed |= {nt(x) for x in Collection(self.g, ig)}  # type: ignore[arg-type]
         flt = f"FILTER(?p NOT IN ({', '.join(sorted(allowed))}))" if allowed else ""
-        rows = self.query(f"SELECT DISTINCT ?f ?p ?o WHERE {{ {vp} ?v ?p ?o {flt} }}")
-        ci = component_iri(SH.closed)
-        return [self.result(s, ci, r[0], r[2], r[1]) for r in rows]  # type: ignore[arg-type]
+        return [(component_iri(SH.closed), f"SELECT DISTINCT ?f ?p ?o WHERE {{ {vp} ?v ?p ?o {flt} }}", "closed")]
 
-    def failing(self, member: object, candidates: str) -> set[str]:
-        """Nodes among ``candidates`` (a focus pattern) that do not conform to ``member``."""
-        return {r.focus for r in self.evaluate(self.shape(member), candidates)}
-
-    def logical(self, s: Shape, comp: URIRef, arg: object, fp: str, vp: str) -> list[ShaclResult]:
+    def logical(self, s: Shape, comp: URIRef, arg: object, fp: str, vp: str) -> str:
+        """sh:node/not/and/or/xone: the failing value nodes of each member are a SPARQL subquery."""
         members = [arg] if comp in (SH.node, SH["not"]) else list(Collection(self.g, arg))  # type: ignore[arg-type]
         cand = child_focus(fp, s)
-        fails = [self.failing(m, cand) for m in members]
-        out = []
-        for f, v in self.query(f"SELECT DISTINCT ?f ?v WHERE {{ {vp} }}"):
-            ok = [v not in fl for fl in fails]
-            bad = {
-                SH.node: not ok[0] if ok else False,
-                SH["not"]: ok[0] if ok else False,
-                SH["and"]: not all(ok),
-                SH["or"]: not any(ok),
-                SH.xone: sum(ok) != 1,
-            }[comp]
-            if bad:
-                out.append(self.result(s, component_iri(comp), f, v))  # type: ignore[arg-type]
-        return out
+        fails = [bind(self.fail_focus(self.shape(m), cand), "?v") for m in members]
+        if comp == SH.node:
+            body = fails[0]
+        elif comp == SH["not"]:
+            body = f"MINUS {fails[0]}"
+        elif comp == SH["and"]:
+            body = "{ " + " UNION ".join(fails) + " }" if fails else "FILTER(false)"
+        elif comp == SH["or"]:
+            body = " ".join(fails)
+        else:  # xone: exactly one member conforms
+            xs = [self.fresh() for _ in fails]
+            opts = " ".join(f"OPTIONAL {{ {fl} BIND(1 AS {x}) }}" for fl, x in zip(fails, xs, strict=True))
+            count = " + ".join(f"IF(BOUND({x}), 0, 1)" for x in xs) or "0"
+            body = f"{opts} FILTER(({count}) != 1)"
+        return f"SELECT DISTINCT ?f ?v WHERE {{ {vp} {body} }}"
 
-    def qualified(self, s: Shape, arg: object, fp: str, vp: str) -> list[ShaclResult]:
-        lo, hi = s.one(SH.qualifiedMinCount), s.one(SH.qualifiedMaxCount)
-        fails = self.failing(arg, child_focus(fp, s))
-        focus = self.query(f"SELECT DISTINCT ?f WHERE {{ {fp.replace('?__F', '?f')} }}")
-        count: dict[str, int] = {r[0]: 0 for r in focus}  # type: ignore[misc]
-        for f, v in self.query(f"SELECT DISTINCT ?f ?v WHERE {{ {vp} }}"):
-            count[f] = count.get(f, 0) + (v not in fails)  # type: ignore[index]
+    def qualified(self, s: Shape, arg: object, fp: str) -> list[tuple[str, str, str]]:
+        if s.path is None:
+            raise Unsupported("sh:qualifiedValueShape on a node shape")
+        fail = bind(self.fail_focus(self.shape(arg), child_focus(fp, s)), "?v")
+        base = f"SELECT ?f WHERE {{ {bind(fp, '?f')} OPTIONAL {{ ?f {s.path} ?v MINUS {fail} }} }} GROUP BY ?f "
         out = []
-        for f, n in count.items():
-            if lo is not None and n < int(lo):  # type: ignore[call-overload]
-                out.append(self.result(s, SH_NS + "QualifiedMinCountConstraintComponent", f, None))
-            if hi is not None and n > int(hi):  # type: ignore[call-overload]
-                out.append(self.result(s, SH_NS + "QualifiedMaxCountConstraintComponent", f, None))
+        lo, hi = s.one(SH.qualifiedMinCount), s.one(SH.qualifiedMaxCount)
+        if lo is not None:
+            q = base + f"HAVING(COUNT(DISTINCT ?v) < {int(lo)})"  # type: ignore[call-overload]
+            out.append((SH_NS + "QualifiedMinCountConstraintComponent", q, "f"))
+        if hi is not None:
+            q = base + f"HAVING(COUNT(DISTINCT ?v) > {int(hi)})"  # type: ignore[call-overload]
+            out.append((SH_NS + "QualifiedMaxCountConstraintComponent", q, "f"))
         return out
 
     def top_level(self) -> list[object]:
@@ -254,17 +286,23 @@ class _Validator:
                 g.parse(data=raw.replace(b"^^<" + WRAP.encode(), b"^^<"), format="nt")  # type: ignore[union-attr]
             return g
 
-        sg = Graph()
-        for t in self.g:
-            sg.add(t)
-        for n in self.top_level():
-            if n not in nodes:
-                for t in _TARGETS:
-                    sg.remove((n, t, None))
-                sg.remove((n, RDF.type, RDFS.Class))
         ont = export([ox.NamedNode(self.ontology)]) if self.ontology else None
+        sg = only_shapes(self.g, nodes, self.top_level())
         _, rg, _ = pyshacl.validate(export(self.graphs), shacl_graph=sg, ont_graph=ont, inference="none")
         return results_from_pyshacl(rg)  # type: ignore[arg-type]
+
+
+def only_shapes(shapes: Graph, keep: list[object], top: list[object]) -> Graph:
+    """A copy of ``shapes`` in which only the top-level shapes ``keep`` still have targets."""
+    sg = Graph()
+    for t in shapes:
+        sg.add(t)
+    for n in top:
+        if n not in keep:
+            for t in _TARGETS:
+                sg.remove((n, t, None))
+            sg.remove((n, RDF.type, RDFS.Class))
+    return sg
 
 
 def validate_store(
@@ -272,13 +310,21 @@ def validate_store(
     shapes: Graph,
     data_graphs: list[str] | None = None,
     ontology_graph: str | None = None,
+    *,
+    wrap: bool = True,
+    fallback: bool = True,
 ) -> FastReport:
-    """Validate the data graphs of ``store`` (default: every graph but the ontology) against ``shapes``."""
+    """Validate the data graphs of ``store`` (default: every graph but the ontology) against ``shapes``.
+
+    ``wrap``: the store holds numeric literals wrapped (:func:`load_file`, :func:`graph_to_store`);
+    False for a store loaded as is (e.g. :class:`dprk_ld.load.Dataset`). ``fallback``: run pyshacl
+    for shapes the compiler cannot handle (else they are only listed in ``fallback_shapes``).
+    """
     if data_graphs is None:
         graphs: list = [ox.DefaultGraph()] + [g for g in store.named_graphs() if g.value != ontology_graph]
     else:
         graphs = [ox.NamedNode(g) for g in data_graphs]
-    v = _Validator(store, shapes, graphs, ontology_graph)
+    v = _Validator(store, shapes, graphs, ontology_graph, wrap)
     results: list[ShaclResult] = []
     unsupported: list[object] = []
     for node in v.top_level():
@@ -286,15 +332,15 @@ def validate_store(
             s = v.shape(node)
             sub = {str(c): v.subclasses(str(c)) for c in s.params.get(SH.targetClass, [])}
             sub[str(node)] = v.subclasses(str(node))
-            fp = target_pattern(shapes, s, sub)
+            fp = target_pattern(shapes, s, sub, wrap)
             if fp is not None:
                 results += v.evaluate(s, fp)
         except Unsupported:
             v.stack.clear()
             unsupported.append(node)
-    if unsupported:
+    if unsupported and fallback:
         results += v.fallback(unsupported)
-    return FastReport(not results, results, [str(n) for n in unsupported])
+    return FastReport(not results, results, [str(n) for n in unsupported], v.cache)
 
 
 def _to_ox(t: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -355,3 +401,115 @@ def results_from_pyshacl(report_graph: Graph) -> list[ShaclResult]:
                 )
             )
     return out
+
+
+HIERARCHY_GRAPH = "urn:x-dprk-ld:shacl-hierarchy"
+_SEVERITY = {SH_NS + "Violation": "violation", SH_NS + "Warning": "warning", SH_NS + "Info": "info"}
+
+
+def _hierarchy_update(ontology_graphs: list[str]) -> str:
+    """SPARQL Update copying what :func:`dprk_ld.validate.shacl.hierarchy_graph` gives pyshacl."""
+    using = " ".join(f"USING <{g}>" for g in ontology_graphs)
+    owl = "http://www.w3.org/2002/07/owl#NamedIndividual"
+    return (
+        f"INSERT {{ GRAPH <{HIERARCHY_GRAPH}> {{ ?s <{RDFS.subClassOf}> ?o }} }} {using} "
+        f"WHERE {{ ?s <{RDFS.subClassOf}> ?o FILTER(isIRI(?s) && isIRI(?o)) }} ;\n"
+        f"INSERT {{ GRAPH <{HIERARCHY_GRAPH}> {{ ?i a ?t }} }} {using} "
+        f"WHERE {{ ?i a <{owl}> ; a ?t FILTER(isIRI(?t) && ?t != <{owl}>) }}"
+    )
+
+
+def _rdflib_term(text: str) -> object:
+    """An N-Triples term (as in :class:`ShaclResult`) as the rdflib term pyshacl would report."""
+    if text.startswith("<"):
+        return URIRef(text[1:-1])
+    if text.startswith("_:"):
+        return BNode(text[2:])
+    lit = next(iter(ox.parse(f"<x:s> <x:p> {text} .".encode(), format=ox.RdfFormat.N_TRIPLES))).object
+    if lit.language:
+        return Literal(lit.value, lang=lit.language)
+    dt = lit.datatype.value
+    return Literal(lit.value) if dt == XSD_NS + "string" else Literal(lit.value, datatype=URIRef(dt))
+
+
+def validate_dataset_fast(dataset: Dataset, fallback: bool = True) -> list[Finding]:
+    """SHACL findings for ``dataset``'s data graphs (plus the ontology's class hierarchy), as pyshacl's.
+
+    The findings follow :func:`dprk_ld.validate.shacl.findings_from_report`. Shapes the compiler
+    cannot handle go to pyshacl when ``fallback`` is true; otherwise a :class:`DprkError` names them.
+    """
+    from ..errors import DprkError
+    from . import shacl
+
+    store, shapes = dataset.store, dataset.shapes
+    hier = ox.NamedNode(HIERARCHY_GRAPH)
+    onto = dataset.graphs_of("ontology")
+    try:
+        if onto:
+            store.update(_hierarchy_update(onto))
+        graphs = [*dataset.graphs_of("data"), HIERARCHY_GRAPH]
+        report = validate_store(store, shapes, graphs, None, wrap=False, fallback=False)
+        findings = [_finding(dataset, report, r, graphs) for r in report.results]
+    finally:
+        store.remove_graph(hier)
+    if report.fallback_shapes:
+        if not fallback:
+            raise DprkError(f"the fast SHACL engine cannot compile {', '.join(report.fallback_shapes)}",
+                            hint="use --engine auto (pyshacl for those shapes) or --engine pyshacl")
+        keep = [n for n in report.shapes if str(n) in report.fallback_shapes]
+        keep += [n for n in shapes.all_nodes() if str(n) in report.fallback_shapes and n not in keep]
+        import pyshacl
+
+        top = _Validator(store, shapes, [], None, False).top_level()
+        data = dataset.data + shacl.hierarchy_graph(dataset)
+        try:
+            _, rg, _ = pyshacl.validate(data, shacl_graph=only_shapes(shapes, keep, top), inference="none",
+                                        allow_warnings=True, allow_infos=True, advanced=False)
+        except shacl.ShaclError as exc:
+            return findings + [Finding("violation", "shapes", f"pyshacl cannot use the shapes: {exc}")]
+        findings += shacl.findings_from_report(dataset, rg, "shacl", data)
+    return findings
+
+
+def _finding(dataset: Dataset, report: FastReport, r: ShaclResult, graphs: list[str]) -> Finding:
+    from .common import finding_at, short
+
+    s = next((x for x in report.shapes.values() if x.key == r.source_shape), None)
+    focus = _rdflib_term(r.focus)
+    value = _rdflib_term(r.value) if r.value is not None else None
+    path_node = s.params[SH.path][0] if s is not None and r.path == s.path and s.path is not None else None
+    if path_node is None and r.path is not None:
+        path_node = URIRef(r.path[1:-1])
+    comp = r.component.rsplit("#", 1)[-1].replace("ConstraintComponent", "")
+    hint = None
+    if value is not None:
+        hint = f"offending value: {short(str(value)) if isinstance(value, URIRef) else value.n3()}"
+    extra = {}
+    if isinstance(focus, BNode):
+        where = dataset.locate(_anchor(dataset.store, r.focus, graphs))  # type: ignore[arg-type]
+        extra = {"file": where.relpath, "line": where.line} if where else {}
+    shape = s.node if s is not None else None
+    return finding_at(
+        dataset, _txt(focus), severity=_SEVERITY.get(r.severity, "violation"), check="shacl",
+        message=r.message or f"{comp} constraint not met", **extra, path=_txt(path_node),
+        component=r.component, value=_txt(value), shape=_txt(shape), hint=hint)
+
+
+def _txt(node: object) -> str | None:
+    """As :func:`dprk_ld.validate.shacl._text`: IRIs and literals as strings, blank nodes as ``_:x``."""
+    if node is None:
+        return None
+    return node.n3() if isinstance(node, BNode) else str(node)
+
+
+def _anchor(store: ox.Store, node: str, graphs: list[str]) -> str | None:
+    """The nearest IRI above a blank node, climbing ``?s ?p node`` in the validated graphs."""
+    seen: set[str] = set()
+    dg = [ox.NamedNode(g) for g in graphs]
+    while node.startswith("_:") and node not in seen:
+        seen.add(node)
+        rows = list(store.query(f"SELECT ?s WHERE {{ ?s ?p {node} }} LIMIT 1", default_graph=dg))
+        if not rows:
+            return None
+        node = ox_nt(rows[0][0])
+    return node[1:-1] if node.startswith("<") else None

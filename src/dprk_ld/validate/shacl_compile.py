@@ -55,9 +55,9 @@ WRAPPED = {XSD_NS + n for n in ["decimal", "double", "float", *_INT_RANGE]}
 VAL = f'IF(STRSTARTS(STR(DATATYPE(?v)), "{WRAP}"), STRDT(STR(?v), IRI(STRAFTER(STR(DATATYPE(?v)), "{WRAP}"))), ?v)'
 
 
-def val(var: str) -> str:
+def val(var: str, wrap: bool = True) -> str:
     """SPARQL expression: the comparable value of ``var`` (wrapped literals unwrapped)."""
-    return VAL.replace("?v", var)
+    return VAL.replace("?v", var) if wrap else var
 
 
 def is_true(x: object) -> bool:
@@ -168,7 +168,7 @@ def read_shape(g: Graph, node: object) -> Shape:
     return Shape(node, shape_key(g, node), path, str(sev), msgs[0] if msgs else None, deact, params)
 
 
-def target_pattern(g: Graph, s: Shape, subclasses: dict[str, list[str]]) -> str | None:
+def target_pattern(g: Graph, s: Shape, subclasses: dict[str, list[str]], wrap: bool = True) -> str | None:
     """A focus pattern for the targets of a top-level shape, or None when it has none."""
     parts: list[str] = []
     classes = [str(c) for c in s.params.get(SH.targetClass, [])]
@@ -177,7 +177,7 @@ def target_pattern(g: Graph, s: Shape, subclasses: dict[str, list[str]]) -> str 
     for c in classes:
         vals = " ".join(f"<{x}>" for x in subclasses.get(c, [c]))
         parts.append(f"{{ {FV} a ?__c . VALUES ?__c {{ {vals} }} }}")
-    nodes = [sparql_term(n) for n in s.params.get(SH.targetNode, [])]
+    nodes = [sparql_term(n, wrap) for n in s.params.get(SH.targetNode, [])]
     if nodes:
         parts.append(f"{{ VALUES {FV} {{ {' '.join(nodes)} }} }}")
     parts += [f"{{ {FV} {sparql_term(p)} ?__o }}" for p in s.params.get(SH.targetSubjectsOf, [])]
@@ -230,7 +230,8 @@ NODEKIND_BAD = {
 _CMP = {SH.minInclusive: ">=", SH.minExclusive: ">", SH.maxInclusive: "<=", SH.maxExclusive: "<"}
 
 
-def value_filter(s: Shape, comp: URIRef, arg: object, g: Graph, subclasses: dict[str, list[str]]) -> str | None:
+def value_filter(s: Shape, comp: URIRef, arg: object, g: Graph, subclasses: dict[str, list[str]],
+                 wrap: bool = True) -> str | None:
     """SPARQL condition that is true when value node ``?v`` violates ``comp``; None if not a value filter."""
     if comp == SH["class"]:
         vals = " ".join(f"<{x}>" for x in subclasses.get(str(arg), [str(arg)]))
@@ -241,7 +242,7 @@ def value_filter(s: Shape, comp: URIRef, arg: object, g: Graph, subclasses: dict
             return "!isLiteral(?v)"
         if arg == RDF.langString:
             return '!(isLiteral(?v) && lang(?v) != "")'
-        stored = WRAP + dt if dt in WRAPPED else dt
+        stored = WRAP + dt if wrap and dt in WRAPPED else dt
         ok = f"isLiteral(?v) && datatype(?v) = <{stored}> && {wellformed(dt)}"
         return f"!COALESCE({ok}, false)"
     if comp == SH.nodeKind:
@@ -260,7 +261,7 @@ def value_filter(s: Shape, comp: URIRef, arg: object, g: Graph, subclasses: dict
         ok = " || ".join(f'langMatches(lang(?v), "{_esc(x)}")' for x in langs) or "false"
         return f"!COALESCE({ok}, false)"
     if comp == SH["in"]:
-        items = [sparql_term(x) for x in Collection(g, arg)]  # type: ignore[arg-type]
+        items = [sparql_term(x, wrap) for x in Collection(g, arg)]  # type: ignore[arg-type]
         return "!(" + (" || ".join(f"sameTerm(?v, {x})" for x in items) or "false") + ")"
     if comp in _CMP:
         lit = arg if isinstance(arg, Literal) else None
@@ -269,7 +270,7 @@ def value_filter(s: Shape, comp: URIRef, arg: object, g: Graph, subclasses: dict
         guard = ""
         if isinstance(lit.value, str):
             guard = '(isLiteral(?v) && (datatype(?v) = xsd:string || lang(?v) != "")) && '
-        return f"!COALESCE({guard}{VAL} {_CMP[comp]} {sparql_term(lit, wrap=False)}, false)"  # type: ignore[index]
+        return f"!COALESCE({guard}{val('?v', wrap)} {_CMP[comp]} {sparql_term(lit, wrap=False)}, false)"  # type: ignore[index]
     return None
 
 
@@ -294,7 +295,7 @@ def component_iri(p: URIRef) -> str:
     return SH_NS + COMPONENT[p]
 
 
-def pair_query(s: Shape, comp: URIRef, arg: object, fp: str) -> str:
+def pair_query(s: Shape, comp: URIRef, arg: object, fp: str, wrap: bool = True) -> str:
     """equals / disjoint / lessThan / lessThanOrEquals: SELECT ?f ?v."""
     p2 = sparql_term(arg)
     f = bind(fp, "?f")
@@ -313,5 +314,5 @@ def pair_query(s: Shape, comp: URIRef, arg: object, fp: str) -> str:
     if comp == SH.disjoint:
         return f"SELECT DISTINCT ?f ?v WHERE {{ {vp} ?f {p2} ?v2 FILTER(sameTerm(?v, ?v2)) }}"
     op = "<" if comp == SH.lessThan else "<="
-    cmp = f"!COALESCE({val('?v')} {op} {val('?w')}, false)"
+    cmp = f"!COALESCE({val('?v', wrap)} {op} {val('?w', wrap)}, false)"
     return f"SELECT DISTINCT ?f ?v ?w WHERE {{ {vp} ?f {p2} ?w FILTER({cmp}) }}"
