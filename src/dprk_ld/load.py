@@ -47,7 +47,6 @@ class Dataset:
     store: ox.Store
     files: dict[str, SourceFile]  # graph IRI -> file
     triples: int
-    subject_lines: dict[str, Location] = field(default_factory=dict)  # subject IRI -> where defined
     #: literals the store will not keep as written (Oxigraph canonicalises derived integer types)
     lossy: list[tuple[Location, str]] = field(default_factory=list)
 
@@ -78,19 +77,29 @@ class Dataset:
         """The file and line where a node is defined (first written as a subject)."""
         return self.subject_lines.get(iri)
 
+    @cached_property
+    def subject_lines(self) -> dict[str, Location]:
+        """Subject IRI -> where it is first written; built on first use (re-reads the files)."""
+        lines: dict[str, Location] = {}
+        for file in self.files.values():
+            index_subjects(file.path.read_text(encoding="utf-8"), file.relpath, lines)
+        return lines
 
-_PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE)
-_SUBJECT = re.compile(r"^(<[^>\s]*>|[A-Za-z][\w.-]*:[^\s;,]*|:[^\s;,]*)")
+
+_PREFIX = re.compile(r"^[ \t]*(?:@prefix|PREFIX)[ \t]+([A-Za-z][\w.-]*)?:[ \t]*<([^>]*)>", re.IGNORECASE | re.MULTILINE)
+_SUBJECT = re.compile(r"^(<[^>\s]*>|[A-Za-z][\w.-]*:[^\s;,]*|:[^\s;,]*)", re.MULTILINE)
 
 
 def index_subjects(text: str, relpath: str, into: dict[str, Location]) -> None:
     """Record the line of every node written as a subject at the start of a line."""
     prefixes = {(m.group(1) or ""): m.group(2) for m in _PREFIX.finditer(text)}
-    for lineno, line in enumerate(text.splitlines(), 1):
-        m = _SUBJECT.match(line)
-        if not m or line.lstrip().startswith(("@", "#")) or line.upper().startswith(("PREFIX", "BASE")):
-            continue
+    lineno, pos = 1, 0
+    for m in _SUBJECT.finditer(text):
+        lineno += text.count("\n", pos, m.start())
+        pos = m.start()
         token = m.group(1)
+        if token.upper() in ("PREFIX", "BASE"):
+            continue
         if token.startswith("<"):
             iri = token[1:-1]
         else:
@@ -109,10 +118,9 @@ _DERIVED_INTEGER = re.compile(
 def find_lossy(text: str, relpath: str) -> list[tuple[Location, str]]:
     """Literals typed with a derived integer type, which Oxigraph's store rewrites to xsd:integer."""
     found = []
-    for lineno, line in enumerate(text.splitlines(), 1):
-        m = _DERIVED_INTEGER.search(line)
-        if m:
-            found.append((Location(relpath, lineno), f"xsd:{m.group(1)} is stored as xsd:integer"))
+    for m in _DERIVED_INTEGER.finditer(text):
+        lineno = text.count("\n", 0, m.start()) + 1
+        found.append((Location(relpath, lineno), f"xsd:{m.group(1)} is stored as xsd:integer"))
     return found
 
 
@@ -152,16 +160,14 @@ def load_project(project: Project | Path | str | None = None) -> Dataset:
         project = find_project(project)
     store = ox.Store()
     files: dict[str, SourceFile] = {}
-    lines: dict[str, Location] = {}
     lossy: list[tuple[Location, str]] = []
     errors: list[LoadError] = []
     for file in project.files:
         try:
             text = _read_text(file)
             iri = graph_iri(file)
-            quads = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE,
-                             base_iri=file.path.resolve().as_uri())
-            store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(iri)) for q in quads)
+            store.load(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=file.path.resolve().as_uri(),
+                       to_graph=ox.NamedNode(iri))
         except SyntaxError as exc:
             errors.append(_syntax_error(file, exc))
             continue
@@ -169,9 +175,7 @@ def load_project(project: Project | Path | str | None = None) -> Dataset:
             errors.append(exc)
             continue
         files[iri] = file
-        index_subjects(text, file.relpath, lines)
-        if "Integer" in text or "#int" in text or "xsd:int" in text or "long" in text:
-            lossy.extend(find_lossy(text, file.relpath))
+        lossy.extend(find_lossy(text, file.relpath))
     if errors:
         first = errors[0]
         if len(errors) > 1:
@@ -179,4 +183,4 @@ def load_project(project: Project | Path | str | None = None) -> Dataset:
             first = LoadError(f"{first.message}\n  and {len(errors) - 1} more:\n{others}", first.location,
                               first.hint)
         raise first
-    return Dataset(project, store, files, len(store), lines, lossy)
+    return Dataset(project, store, files, len(store), lossy)
