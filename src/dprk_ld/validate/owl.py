@@ -1,38 +1,59 @@
-"""OWL 2 DL consistency of ontology + data with HermiT (as distributed with owlready2).
+"""OWL 2 DL consistency of ontology + data: HermiT (as shipped in owlready2), and rules at scale.
 
-Implements the consistency check of OWL 2 Direct Semantics. The ontology and
-data graphs are written as N-Triples (owlready2 and HermiT do not read Turtle)
-and handed to the HermiT shipped in owlready2, with
-``--ignoreUnsupportedDatatypes`` because xsd:date, xsd:gYear and
-xsd:gYearMonth are outside the OWL 2 datatype map (SHACL checks dates).
-HermiT only says *that* the whole is inconsistent; we then name the
-individuals and axioms involved: individuals whose asserted or
-domain/range-implied classes are declared disjoint, and failing that, the
-data files that are inconsistent with the ontology on their own.
+Implements the consistency check of OWL 2 Direct Semantics. Up to ``full_max``
+triples (:data:`FULL_MAX`, env ``DPRK_LD_OWL_FULL_MAX``) the ontology and all
+data are written as N-Triples (owlready2 and HermiT do not read Turtle) and
+handed to HermiT with ``--ignoreUnsupportedDatatypes`` (xsd:date, xsd:gYear and
+xsd:gYearMonth are outside the OWL 2 datatype map; SHACL checks dates). HermiT
+only says *that* the whole is inconsistent; the rules of :mod:`.owl_rules` then
+name the individuals and axioms involved, and failing that, the data files that
+are inconsistent with the ontology on their own.
+
+Above ``full_max`` (HermiT's time and memory grow too fast, see docs/scale.md)
+the strategy is "rules + sample": the rules run as SPARQL over *every* triple
+(disjoint classes through asserted, inherited and domain/range-implied types;
+functional data properties with two values; literals outside a property's data
+range), and HermiT checks the ontology plus a deterministic stratified sample of
+individuals (:func:`owl_rules.sample`) for everything else OWL 2 DL can say.
+Which strategy ran is reported in the check's detail (:func:`check_owl_detailed`).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
-from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
-from rdflib import OWL, RDF, RDFS, Graph, URIRef
-from rdflib.collection import Collection
 
 from ..load import Dataset
 from ..report import Finding
-from .common import finding_at, short
+from . import owl_rules
+
+#: Above this many triples (ontology + data) HermiT sees a sample, and rules see everything:
+#: HermiT stays under a minute and under owlready2's 2 GB heap up to here (docs/scale.md).
+FULL_MAX = 200_000
+ENV_FULL_MAX = "DPRK_LD_OWL_FULL_MAX"
+#: Up to this many triples the JVM runs C1-only: half the CPU time at 5k and at 100k triples.
+QUICK_JVM_MAX = 200_000
+QUICK_JVM_FLAGS = ("-XX:TieredStopAtLevel=1",)
 
 
 class ReasonerUnavailable(Exception):
     """Java or HermiT cannot be run here: the check is skipped (or fails with --require-reasoner)."""
 
 
-def _hermit_command(path: Path) -> list[str]:
+def full_max() -> int:
+    """The triple threshold for the full HermiT check (``$DPRK_LD_OWL_FULL_MAX`` overrides :data:`FULL_MAX`)."""
+    value = os.environ.get(ENV_FULL_MAX, "")
+    return int(value) if value.strip().isdigit() else FULL_MAX
+
+
+def _hermit_command(path: Path, triples: int = 0) -> list[str]:
     try:
         import owlready2
         from owlready2 import reasoning
@@ -42,22 +63,23 @@ def _hermit_command(path: Path) -> list[str]:
     if java is None:
         raise ReasonerUnavailable("Java is not installed (HermiT runs on the JVM; install a JRE, e.g. "
                                   "`apt-get install default-jre-headless`)")
-    return [java, f"-Xmx{owlready2.JAVA_MEMORY}M", "-cp", reasoning._HERMIT_CLASSPATH,
+    flags = list(QUICK_JVM_FLAGS) if triples <= QUICK_JVM_MAX else []
+    return [java, f"-Xmx{owlready2.JAVA_MEMORY}M", *flags, "-cp", reasoning._HERMIT_CLASSPATH,
             "org.semanticweb.HermiT.cli.CommandLine", "-k", "--ignoreUnsupportedDatatypes", path.as_uri()]
 
 
-def _write_ntriples(dataset: Dataset, graphs: list[str], path: Path) -> None:
-    with path.open("wb") as out:
-        for g in graphs:
-            dataset.store.dump(out, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g))
+def _write_ntriples(dataset: Dataset, graphs: list[str], out: BinaryIO) -> None:
+    for g in graphs:
+        dataset.store.dump(out, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g))
 
 
-def run_hermit(dataset: Dataset, graphs: list[str], timeout: float = 300) -> tuple[bool, str]:
-    """(consistent?, HermiT's message) for the union of the given named graphs."""
+def hermit(write: Callable[[BinaryIO], None], triples: int = 0, timeout: float = 300) -> tuple[bool, str]:
+    """(consistent?, HermiT's message) for what ``write`` writes as N-Triples."""
     with tempfile.TemporaryDirectory(prefix="dprk-ld-owl-") as tmp:
         path = Path(tmp) / "ontology-and-data.nt"
-        _write_ntriples(dataset, graphs, path)
-        command = _hermit_command(path)
+        with path.open("wb") as out:
+            write(out)
+        command = _hermit_command(path, triples)
         try:
             proc = subprocess.run(command, capture_output=True, timeout=timeout, text=True)
         except FileNotFoundError as exc:
@@ -73,72 +95,37 @@ def run_hermit(dataset: Dataset, graphs: list[str], timeout: float = 300) -> tup
     raise ReasonerUnavailable(f"HermiT failed: {first}")
 
 
-def _disjoint_pairs(g: Graph) -> dict[URIRef, set[URIRef]]:
-    pairs: dict[URIRef, set[URIRef]] = defaultdict(set)
-    for a, b in g.subject_objects(OWL.disjointWith):
-        pairs[a].add(b)
-        pairs[b].add(a)
-    for node in g.subjects(RDF.type, OWL.AllDisjointClasses):
-        members = list(Collection(g, g.value(node, OWL.members)))
-        for a in members:
-            pairs[a].update(m for m in members if m != a)
-    return pairs
+def run_hermit(dataset: Dataset, graphs: list[str], timeout: float = 300) -> tuple[bool, str]:
+    """(consistent?, HermiT's message) for the union of the given named graphs."""
+    return hermit(lambda out: _write_ntriples(dataset, graphs, out), dataset.triples, timeout)
 
 
 def explain_disjointness(dataset: Dataset) -> list[Finding]:
     """Individuals whose classes (asserted, inherited, or implied by domain/range) are disjoint."""
-    onto, data = dataset.ontology, dataset.data
-    supers: dict[URIRef, set[URIRef]] = {}
-
-    def closure(cls: URIRef) -> set[URIRef]:
-        if cls not in supers:
-            supers[cls] = {cls}
-            for parent in onto.objects(cls, RDFS.subClassOf):
-                if isinstance(parent, URIRef):
-                    supers[cls] |= closure(parent)
-        return supers[cls]
-
-    types: dict[URIRef, dict[URIRef, str]] = defaultdict(dict)
-    for s, t in data.subject_objects(RDF.type):
-        if isinstance(s, URIRef) and isinstance(t, URIRef):
-            types[s][t] = f"asserted a {short(str(t))}"
-    for prop, dom in onto.subject_objects(RDFS.domain):
-        if isinstance(dom, URIRef):
-            for s in data.subjects(prop, None):
-                if isinstance(s, URIRef):
-                    types[s].setdefault(dom, f"subject of {short(str(prop))}, whose domain is {short(str(dom))}")
-    for prop, rng in onto.subject_objects(RDFS.range):
-        if isinstance(rng, URIRef):
-            for o in data.objects(None, prop):
-                if isinstance(o, URIRef):
-                    types[o].setdefault(rng, f"value of {short(str(prop))}, whose range is {short(str(rng))}")
-    disjoint = _disjoint_pairs(onto)
-    findings = []
-    for ind, reasons in sorted(types.items()):
-        expanded = {sup: (cls, why) for cls, why in reasons.items() for sup in closure(cls)}
-        seen = set()
-        for a, (_cls_a, why_a) in sorted(expanded.items()):
-            for b in sorted(disjoint.get(a, ())):
-                if b in expanded and frozenset((a, b)) not in seen:
-                    seen.add(frozenset((a, b)))
-                    cls_b, why_b = expanded[b]
-                    findings.append(finding_at(
-                        dataset, str(ind), severity="violation", check="owl",
-                        message=f"OWL inconsistency: {short(str(ind))} is both a {short(str(a))} ({why_a}) "
-                                f"and a {short(str(b))} ({why_b}), but the ontology declares "
-                                f"{short(str(a))} and {short(str(b))} disjoint",
-                        hint="an individual cannot belong to two disjoint classes: fix its type or the link"))
-    return findings
+    return owl_rules.disjoint_clashes(dataset, owl_rules.TBox.of(dataset))
 
 
-def check_owl(dataset: Dataset) -> list[Finding]:
+def check_owl(dataset: Dataset, *, threshold: int | None = None) -> list[Finding]:
     """Findings for an inconsistent ontology + data; [] when consistent. Raises ReasonerUnavailable."""
+    return check_owl_detailed(dataset, threshold=threshold)[0]
+
+
+def check_owl_detailed(dataset: Dataset, *, threshold: int | None = None) -> tuple[list[Finding], str]:
+    """(findings, which strategy ran) — full HermiT up to ``threshold`` triples, rules + sample above."""
+    limit = full_max() if threshold is None else threshold
+    if dataset.triples > limit:
+        return _check_at_scale(dataset, limit)
+    return _check_full(dataset), f"HermiT on ontology + all data ({dataset.triples:,} triples)"
+
+
+def _check_full(dataset: Dataset) -> list[Finding]:
     onto_graphs = dataset.graphs_of("ontology")
     data_graphs = dataset.graphs_of("data")
     consistent, _ = run_hermit(dataset, onto_graphs + data_graphs)
     if consistent:
         return []
-    findings = explain_disjointness(dataset)
+    tbox = owl_rules.TBox.of(dataset)
+    findings = owl_rules.all_clashes(dataset, tbox)
     if findings:
         return findings
     if not run_hermit(dataset, onto_graphs)[0]:
@@ -153,3 +140,32 @@ def check_owl(dataset: Dataset) -> list[Finding]:
                                     file=dataset.files[g].relpath, line=1))
     return findings or [Finding("violation", "owl", "ontology + data is inconsistent (HermiT), but no single "
                                 "data file is: the clash spans files")]
+
+
+def _check_at_scale(dataset: Dataset, limit: int) -> tuple[list[Finding], str]:
+    """Rules over every triple, then HermiT on the ontology + a sample of the individuals the rules passed."""
+    tbox = owl_rules.TBox.of(dataset)
+    findings = owl_rules.all_clashes(dataset, tbox)
+    flagged = {f.focus for f in findings if f.focus}
+    individuals, sample = owl_rules.sample(dataset, exclude=flagged)
+    onto_graphs = dataset.graphs_of("ontology")
+
+    def write(out: BinaryIO) -> None:
+        _write_ntriples(dataset, onto_graphs, out)
+        ox.serialize(sample, output=out, format=ox.RdfFormat.N_TRIPLES)
+
+    consistent, _ = hermit(write, len(sample))
+    if not consistent:
+        findings.append(Finding(
+            "violation", "owl",
+            f"the ontology + a sample of {individuals:,} individuals is inconsistent (HermiT), and the "
+            "rules that run on all data found no clash there: the cause is an axiom the rules do not cover",
+            hint=f"run the full check on a smaller copy: {ENV_FULL_MAX}={dataset.triples + 1} dprk-ld validate "
+                 "--check owl (see docs/scale.md)"))
+    uncovered = tbox.uncovered()
+    detail = (f"rules + sample: {dataset.triples:,} triples > {limit:,}; rules (disjoint classes, functional "
+              f"data properties, data ranges) on all data, HermiT on ontology + {individuals:,} sampled "
+              f"individuals ({len(sample):,} triples)")
+    if uncovered:
+        detail += f"; only the sample checks {', '.join(uncovered)}"
+    return findings, detail
