@@ -54,7 +54,7 @@ def validate(
         if "ontology" in checks:
             _timed("ontology", lambda: ontology.check_ontology(dataset), report)
         if "shapes" in checks:
-            _timed("shapes", lambda: shacl.check_shapes(dataset), report)
+            _timed("shapes", lambda: shacl.check_shapes(dataset, engine), report)
         if "shacl" in checks:
             if any(f.check == "shapes" and f.severity == "violation" for f in report.findings):
                 report.checks.append(CheckRun("shacl", "skipped", 0.0, "the shapes themselves are invalid"))

@@ -113,8 +113,40 @@ def shacl_shacl() -> Graph:
     return g
 
 
-def check_shapes(dataset: Dataset) -> list[Finding]:
+def _term(nt: str | None) -> URIRef | BNode | None:
+    if not nt:
+        return None
+    if nt.startswith("<") and nt.endswith(">"):
+        return URIRef(nt[1:-1])
+    if nt.startswith("_:"):
+        return BNode(nt[2:])
+    return None
+
+
+def findings_from_fast(dataset: Dataset, results: list, check: str, validated: Graph) -> list[Finding]:
+    """Findings from the fast engine's results (N-Triples-form terms), located like pyshacl's."""
+    findings = []
+    for r in results:
+        focus = _term(r.focus)
+        focus_text = str(focus) if isinstance(focus, URIRef) else r.focus
+        where = dataset.locate(_anchor(validated, focus)) if isinstance(focus, BNode) else None
+        extra = {"file": where.relpath, "line": where.line} if where else {}
+        comp = r.component.rsplit("#", 1)[-1].replace("ConstraintComponent", "")
+        path = _term(r.path)
+        findings.append(finding_at(
+            dataset, focus_text, severity=SEVERITY.get(r.severity, "violation"), check=check,
+            message=r.message or f"{comp} constraint not met" + (f" by {r.value}" if r.value else ""), **extra,
+            path=str(path) if isinstance(path, URIRef) else r.path, component=r.component,
+            value=r.value, shape=r.source_shape, hint=f"offending value: {r.value}" if r.value else None))
+    return findings
+
+
+def check_shapes(dataset: Dataset, engine: str = "auto") -> list[Finding]:
     """The shapes graph validated against the SHACL shapes-for-shapes graph."""
     shapes = dataset.shapes
+    if engine != "pyshacl":
+        from .fastshacl import validate_graphs
+
+        return findings_from_fast(dataset, validate_graphs(shapes, shacl_shacl()).results, "shapes", shapes)
     _, report, _ = pyshacl.validate(shapes, shacl_graph=shacl_shacl(), inference="none", allow_warnings=True)
     return findings_from_report(dataset, report, "shapes", shapes)
