@@ -4,7 +4,8 @@ Usage: python benchmarks/validate.py [--sizes 10000,100000,1000000] [--pyshacl-m
 
 For each size a project is synthesised (benchmarks/synth.py, 3 injected violations of each
 kind). Every engine runs in its own subprocess (``--run ENGINE DIR``) which reports its wall
-time (load + validate) and peak RSS (max of itself and its children, from getrusage).
+time (load + validate), CPU time (user + system, all threads; the machine may be shared, so
+wall times are noisy) and peak RSS (max of itself and its children, from getrusage).
 pyshacl runs with inference "none" and gets data + ontology as one graph; above
 ``--pyshacl-max`` triples it is not run and its time is extrapolated linearly from the
 largest measured size (labelled as such). OWL reasoning is not part of any figure.
@@ -54,7 +55,8 @@ def run_engine(engine: str, d: Path) -> dict:
     wall = time.perf_counter() - t0
     ru = resource.getrusage
     rss = max(ru(resource.RUSAGE_SELF).ru_maxrss, ru(resource.RUSAGE_CHILDREN).ru_maxrss)
-    return {"wall": wall, "rss_mb": rss / 1024, "findings": n}
+    cpu = sum(r.ru_utime + r.ru_stime for r in (ru(resource.RUSAGE_SELF), ru(resource.RUSAGE_CHILDREN)))
+    return {"wall": wall, "cpu": cpu, "rss_mb": rss / 1024, "findings": n}
 
 
 def _sh(local: str):
@@ -130,7 +132,7 @@ def main() -> None:
     if why_not:
         print(f"Apache Jena SHACL not run: {why_not}")
     last_py: tuple[int, float] | None = None
-    print(f"{'triples':>9} {'engine':8} {'wall s':>8} {'peak MB':>8} {'findings':>8}")
+    print(f"{'triples':>9} {'engine':8} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'findings':>8}")
     for size in (int(s) for s in a.sizes.split(",")):
         d = Path(tempfile.mkdtemp(prefix=f"synth{size}-"))
         triples = synth.synth(d, claims=max(1, size // 20), violations=3, seed=1)
@@ -143,7 +145,7 @@ def main() -> None:
             rows["jena"] = measure("jena", d)
         for eng, r in rows.items():
             if r:
-                print(f"{triples:>9} {eng:8} {r['wall']:8.2f} {r['rss_mb']:8.0f} {r['findings']:>8}")
+                print(f"{triples:>9} {eng:8} {r['wall']:8.2f} {r['cpu']:8.2f} {r['rss_mb']:8.0f} {r['findings']:>8}")
         fast = rows["fast"]
         if fast and rows.get("pyshacl"):
             print(f"{'':>9} ratio pyshacl/fast = {rows['pyshacl']['wall'] / fast['wall']:.1f}x")  # type: ignore[index]

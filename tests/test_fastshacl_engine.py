@@ -67,3 +67,11 @@ def test_real_dataset_same_findings_via_cli() -> None:
         assert res.exit_code in (0, 1), res.output
         out[engine] = _masked(json.loads(res.output)["findings"])
     assert out["fast"] == out["pyshacl"]
+
+
+def test_store_left_as_found(synth_project: Path) -> None:
+    """The temporary graphs (validated copy, node sets) are gone afterwards."""
+    ds = load_project(synth_project)
+    before = (sorted(g.value for g in ds.store.named_graphs()), len(ds.store))
+    shacl.check_data(ds, "fast")
+    assert (sorted(g.value for g in ds.store.named_graphs()), len(ds.store)) == before

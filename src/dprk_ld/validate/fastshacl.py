@@ -1,7 +1,10 @@
 """Fast SHACL Core validation: shapes compiled to SPARQL, run on an embedded pyoxigraph store.
 
-One SPARQL query per (shape, constraint component) covers all focus nodes at once
-(see :mod:`dprk_ld.validate.shacl_compile`). The findings are meant to be exactly
+Queries cover all focus nodes at once (see :mod:`dprk_ld.validate.shacl_compile`): each
+top-level shape's focus nodes and each class's instances are materialised once into a
+temporary named graph (removed before returning); the value conditions and min/maxCount of
+the property shapes sharing a focus set and a path are merged into one query each; logical
+constraints over value-condition-only shapes are inlined; queries run on 2 threads. The findings are meant to be exactly
 pyshacl's (same focus nodes, paths, components, severities, source shapes and values);
 ``results_from_pyshacl`` turns a pyshacl report into the same :class:`ShaclResult` values
 so the two can be compared as sets.
@@ -15,8 +18,10 @@ alone (``use_shapes``); its IRI is listed in :attr:`FastReport.fallback_shapes`.
 from __future__ import annotations
 
 import re
+import uuid
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,11 +34,11 @@ from rdflib.namespace import RDF, RDFS, SH
 from ..load import Dataset
 from ..report import Finding
 from .shacl_compile import (
+    ANNOTATION_ONLY,
     FV,
     SH_NS,
     WRAP,
     WRAPPED,
-    XSD_NS,
     Shape,
     Unsupported,
     bind,
@@ -57,6 +62,9 @@ _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjects
 _F = re.compile(r"\?f\b")  # the focus variable of a component query
 _LOGICAL = (SH.node, SH["not"], SH["and"], SH["or"], SH.xone)
 ONTOLOGY_GRAPH = "urn:x-dprk-ld:ontology"
+HAS = ox.NamedNode("urn:x-fastshacl:has")
+#: parameters that are no constraint by themselves (a shape of value conditions may carry them)
+_PASSIVE = {*_TARGETS, SH.severity, SH.message, SH.flags, SH.deactivated, *ANNOTATION_ONLY}
 
 
 @dataclass(frozen=True)
@@ -89,12 +97,34 @@ def ox_nt(t: object) -> str:
     return f"<{t.value}>"  # type: ignore[attr-defined]
 
 
+Task = tuple[str, Callable[[list], list["ShaclResult"]]]  # (SELECT query, rows -> results)
+_TRUE = '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>'
+
+
+@dataclass
+class _Merged:
+    """The simple constraints of the property shapes that share a focus pattern and a path.
+
+    They are checked by two queries in all instead of one per constraint: one over the value
+    nodes with a flag per value condition, and one counting the value nodes for min/maxCount.
+    """
+
+    fp: str
+    shape: Shape  # any of them (for the path)
+    conds: list[tuple[Shape, str, str]] = field(default_factory=list)  # (shape, component, condition)
+    counts: list[tuple[Shape, str, str, int]] = field(default_factory=list)  # (shape, component, op, n)
+
+
 class _Validator:
     def __init__(self, store: ox.Store, shapes: Graph, graphs: list, ontology: str | None, wrap: bool = True) -> None:
         self.store, self.g, self.graphs, self.ontology, self.wrap = store, shapes, graphs, ontology, wrap
         self.cache: dict[object, Shape] = {}
         self.stack: list[object] = []
         self.fresh_n = 0
+        #: temporary named graph of materialised node sets: ``<set> <urn:x-fastshacl:has> node``
+        self.sets_graph = ox.NamedNode(f"urn:x-fastshacl:sets:{uuid.uuid4().hex}")
+        self.class_sets: dict[str, str] = {}  # class IRI -> set IRI (its instances, subclasses included)
+        self.n_sets = 0
         hier = graphs + ([ox.NamedNode(ontology)] if ontology else [])
         self.children: dict[str, set[str]] = defaultdict(set)
         q = f"SELECT ?s ?o WHERE {{ ?s <{RDFS.subClassOf}> ?o }}"
@@ -113,6 +143,75 @@ class _Validator:
             self.sub_memo[c] = sorted(x[1:-1] for x in seen)
         return self.sub_memo[c]
 
+    def node_set(self, query: str) -> str:
+        """Materialise the nodes ``query`` (a SELECT of one variable) returns as a new set; its IRI."""
+        key = ox.NamedNode(f"urn:x-fastshacl:set:{self.n_sets}")
+        self.n_sets += 1
+        g = self.sets_graph
+        rows = self.store.query(PROLOGUE + query, default_graph=self.graphs)
+        self.store.extend([ox.Quad(key, HAS, row[0], g) for row in rows])  # type: ignore[union-attr, index]
+        return key.value
+
+    def in_set(self, key: str, var: str) -> str:
+        """Pattern: ``var`` is in the node set ``key``."""
+        return f"GRAPH <{self.sets_graph.value}> {{ <{key}> <{HAS.value}> {var} }}"
+
+    def member(self, c: str, var: str) -> str:
+        """Pattern: ``var`` is an instance of class ``c`` (or of a subclass); instances materialised once."""
+        if c not in self.class_sets:
+            vals = " ".join(f"<{x}>" for x in self.subclasses(c))
+            self.class_sets[c] = self.node_set(f"SELECT DISTINCT ?x WHERE {{ ?x a ?c . VALUES ?c {{ {vals} }} }}")
+        return self.in_set(self.class_sets[c], var)
+
+    def focus(self, s: Shape) -> str | None:
+        """The focus pattern of top-level shape ``s``: its target nodes, materialised once as a node set."""
+        fp, is_set = target_pattern(self.g, s, self.member, self.wrap)
+        if fp is None or is_set:
+            return fp
+        return "{ " + self.in_set(self.node_set(f"SELECT {FV} WHERE {{ {fp} }}"), FV) + " }"
+
+    def run(self, tasks: list[Task], threads: int) -> list[ShaclResult]:
+        """Run the compiled queries (Oxigraph releases the GIL while it evaluates: 2 threads use 2 cores)."""
+        with ThreadPoolExecutor(max(1, threads)) as pool:
+            answers = list(pool.map(lambda t: self.query(t[0]), tasks))
+        return [r for (_, decode), rows in zip(tasks, answers, strict=True) for r in decode(rows)]
+
+    def task(self, s: Shape, ci: str, q: str, kind: str) -> Task:
+        """A query of :meth:`queries` and how its rows become results."""
+        def decode(rows: list) -> list[ShaclResult]:
+            if kind == "closed":
+                return [self.result(s, ci, r[0], r[2], r[1]) for r in rows]
+            return [self.result(s, ci, r[0], r[1] if kind == "fv" else None) for r in rows]
+        return q, decode
+
+    def merged(self, m: _Merged) -> list[Task]:
+        """The (at most two) queries of a :class:`_Merged` group."""
+        out: list[Task] = []
+        if m.conds:
+            flags = [f"?__b{i}" for i in range(len(m.conds))]
+            binds = " ".join(f"BIND(COALESCE({c}, false) AS {b})" for (_, _, c), b in zip(m.conds, flags, strict=True))
+            q = (f"SELECT DISTINCT ?f ?v {' '.join(flags)} WHERE {{ {values_pattern(m.fp, m.shape)} {binds} "
+                 f"FILTER({' || '.join(flags)}) }}")
+
+            def values(rows: list, conds: list = m.conds) -> list[ShaclResult]:
+                return [self.result(s, ci, r[0], r[1]) for r in rows
+                        for (s, ci, _), b in zip(conds, r[2:], strict=True) if b == _TRUE]
+            out.append((q, values))
+        if m.counts:
+            having = " || ".join(f"COUNT(DISTINCT ?v) {op} {n}" for _, _, op, n in m.counts)
+            q = (f"SELECT ?f (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {bind(m.fp, '?f')} "
+                 f"OPTIONAL {{ ?f {m.shape.path} ?v }} }} GROUP BY ?f HAVING({having})")
+
+            def counted(rows: list, counts: list = m.counts) -> list[ShaclResult]:
+                out = []
+                for r in rows:
+                    n = int(r[1].split('"')[1])  # type: ignore[union-attr]
+                    out += [self.result(s, ci, r[0], None) for s, ci, op, k in counts
+                            if (n < k if op == "<" else n > k)]
+                return out
+            out.append((q, counted))
+        return out
+
     def fresh(self) -> str:
         self.fresh_n += 1
         return f"?__g{self.fresh_n}"
@@ -129,23 +228,36 @@ class _Validator:
     def result(self, s: Shape, comp: str, f: str, v: str | None, path: str | None = None) -> ShaclResult:
         return ShaclResult(f, path if path is not None else s.path, comp, s.severity, s.key, v, s.message)
 
-    def evaluate(self, s: Shape, fp: str) -> list[ShaclResult]:
-        """All results of shape ``s`` for the focus nodes bound by focus pattern ``fp``."""
+    def evaluate(self, s: Shape, fp: str, groups: dict[tuple[str, str | None], _Merged] | None = None
+                 ) -> list[Task]:
+        """The queries giving all results of shape ``s`` for the focus nodes bound by focus pattern ``fp``.
+
+        Value conditions and min/maxCount of the shapes that share ``fp`` and a path are merged
+        (``groups``, flushed by the outermost call) into one query each.
+        """
         if s.deactivated:
             return []
+        top = groups is None
+        groups = {} if groups is None else groups
         with self.visiting(s):
-            out: list[ShaclResult] = []
+            out: list[Task] = []
+            m = groups.setdefault((fp, s.path), _Merged(fp, s))
             for comp, args in s.params.items():
                 for arg in args:
-                    for ci, q, kind in self.queries(s, comp, arg, fp):
-                        for r in self.query(q):
-                            if kind == "closed":
-                                out.append(self.result(s, ci, r[0], r[2], r[1]))  # type: ignore[arg-type]
-                            else:
-                                out.append(self.result(s, ci, r[0], r[1] if kind == "fv" else None))  # type: ignore[arg-type]
+                    cond = self.condition(s, comp, arg)
+                    if cond is not None:
+                        m.conds.append((s, component_iri(comp), cond))
+                    elif comp in (SH.minCount, SH.maxCount) and s.path is not None:
+                        n, op = int(arg), "<" if comp == SH.minCount else ">"  # type: ignore[call-overload]
+                        if n > 0 or op == ">":
+                            m.counts.append((s, component_iri(comp), op, n))
+                    else:
+                        out += [self.task(s, ci, q, kind) for ci, q, kind in self.queries(s, comp, arg, fp)]
             for p in s.params.get(SH.property, []):
-                out += self.evaluate(self.shape(p), child_focus(fp, s))
-            return out
+                out += self.evaluate(self.shape(p), child_focus(fp, s), groups)
+        if top:
+            out += [t for g in groups.values() for t in self.merged(g)]
+        return out
 
     @contextmanager
     def visiting(self, s: Shape) -> Iterator[None]:
@@ -176,6 +288,44 @@ class _Validator:
             return f"{{ SELECT {FV} WHERE {{ FILTER(false) }} }}"
         return f"{{ SELECT DISTINCT {FV} WHERE {{ {' UNION '.join(parts)} }} }}"
 
+    def condition(self, s: Shape, comp: URIRef, arg: object) -> str | None:
+        """A SPARQL condition true when value node ``?v`` violates ``comp`` (None: not a value condition).
+
+        Logical constraints whose member shapes hold value conditions only (``sh:or ([sh:datatype
+        xsd:date] [sh:datatype xsd:gYear])``) are inlined: no subquery per member."""
+        cond = value_filter(s, comp, arg, self.g, self.member, self.wrap)
+        if cond is not None or comp not in _LOGICAL:
+            return cond
+        members = [arg] if comp in (SH.node, SH["not"]) else list(Collection(self.g, arg))  # type: ignore[arg-type]
+        fails = [self.fails(self.shape(m)) for m in members]
+        if any(f is None for f in fails):
+            return None
+        if comp == SH.node:
+            return fails[0]
+        if comp == SH["not"]:
+            return f"!{fails[0]}"
+        if comp in (SH["and"], SH["or"]):
+            return (" || " if comp == SH["and"] else " && ").join(fails) or str(comp == SH["or"]).lower()  # type: ignore[arg-type]
+        return "(" + (" + ".join(f"IF({f}, 0, 1)" for f in fails) or "0") + ") != 1"  # type: ignore[str-format]
+
+    def fails(self, m: Shape) -> str | None:
+        """Condition: ``?v`` does not conform to shape ``m``; None unless ``m`` is value conditions only."""
+        if m.deactivated:
+            return "false"
+        if m.path is not None:
+            return None
+        conds = []
+        with self.visiting(m):
+            for comp, args in m.params.items():
+                if comp in _PASSIVE:
+                    continue
+                for a in args:
+                    c = self.condition(m, comp, a)
+                    if c is None:
+                        return None
+                    conds.append(f"COALESCE({c}, false)")
+        return "(" + (" || ".join(conds) or "false") + ")"
+
     def queries(self, s: Shape, comp: URIRef, arg: object, fp: str) -> list[tuple[str, str, str]]:
         """(component IRI, SELECT query, kind) for one constraint; every query projects ``?f`` first.
 
@@ -183,8 +333,7 @@ class _Validator:
         """
         vp = values_pattern(fp, s)
         f = bind(fp, "?f")
-        sub = {str(arg): self.subclasses(str(arg))} if comp == SH["class"] else {}
-        cond = value_filter(s, comp, arg, self.g, sub, self.wrap)
+        cond = self.condition(s, comp, arg)
         if cond is not None:
             return [(component_iri(comp), f"SELECT DISTINCT ?f ?v WHERE {{ {vp} FILTER({cond}) }}", "fv")]
         if comp in (SH.minCount, SH.maxCount):
@@ -257,8 +406,12 @@ class _Validator:
     def qualified(self, s: Shape, arg: object, fp: str) -> list[tuple[str, str, str]]:
         if s.path is None:
             raise Unsupported("sh:qualifiedValueShape on a node shape")
-        fail = bind(self.fail_focus(self.shape(arg), child_focus(fp, s)), "?v")
-        base = f"SELECT ?f WHERE {{ {bind(fp, '?f')} OPTIONAL {{ ?f {s.path} ?v MINUS {fail} }} }} GROUP BY ?f "
+        inline = self.fails(self.shape(arg))
+        if inline is not None:
+            keep = f"FILTER(!{inline})"
+        else:
+            keep = "MINUS " + bind(self.fail_focus(self.shape(arg), child_focus(fp, s)), "?v")
+        base = f"SELECT ?f WHERE {{ {bind(fp, '?f')} OPTIONAL {{ ?f {s.path} ?v {keep} }} }} GROUP BY ?f "
         out = []
         lo, hi = s.one(SH.qualifiedMinCount), s.one(SH.qualifiedMaxCount)
         if lo is not None:
@@ -313,31 +466,38 @@ def validate_store(
     *,
     wrap: bool = True,
     fallback: bool = True,
+    threads: int = 2,
 ) -> FastReport:
     """Validate the data graphs of ``store`` (default: every graph but the ontology) against ``shapes``.
 
     ``wrap``: the store holds numeric literals wrapped (:func:`load_file`, :func:`graph_to_store`);
     False for a store loaded as is (e.g. :class:`dprk_ld.load.Dataset`). ``fallback``: run pyshacl
     for shapes the compiler cannot handle (else they are only listed in ``fallback_shapes``).
+    ``threads``: queries run concurrently on this many threads.
+
+    Each top-level shape's focus nodes and each class's instances are computed once into a
+    temporary named graph of ``store``, which is removed before returning (even on error).
     """
     if data_graphs is None:
         graphs: list = [ox.DefaultGraph()] + [g for g in store.named_graphs() if g.value != ontology_graph]
     else:
         graphs = [ox.NamedNode(g) for g in data_graphs]
     v = _Validator(store, shapes, graphs, ontology_graph, wrap)
-    results: list[ShaclResult] = []
+    tasks: list[Task] = []
     unsupported: list[object] = []
-    for node in v.top_level():
-        try:
-            s = v.shape(node)
-            sub = {str(c): v.subclasses(str(c)) for c in s.params.get(SH.targetClass, [])}
-            sub[str(node)] = v.subclasses(str(node))
-            fp = target_pattern(shapes, s, sub, wrap)
-            if fp is not None:
-                results += v.evaluate(s, fp)
-        except Unsupported:
-            v.stack.clear()
-            unsupported.append(node)
+    try:  # the store is the caller's: leave it as found (node sets live in a temporary graph)
+        for node in v.top_level():
+            try:
+                s = v.shape(node)
+                fp = v.focus(s)
+                if fp is not None:
+                    tasks += v.evaluate(s, fp)
+            except Unsupported:
+                v.stack.clear()
+                unsupported.append(node)
+        results = v.run(tasks, threads)
+    finally:
+        store.remove_graph(v.sets_graph)
     if unsupported and fallback:
         results += v.fallback(unsupported)
     return FastReport(not results, results, [str(n) for n in unsupported], v.cache)
@@ -403,113 +563,8 @@ def results_from_pyshacl(report_graph: Graph) -> list[ShaclResult]:
     return out
 
 
-HIERARCHY_GRAPH = "urn:x-dprk-ld:shacl-hierarchy"
-_SEVERITY = {SH_NS + "Violation": "violation", SH_NS + "Warning": "warning", SH_NS + "Info": "info"}
-
-
-def _hierarchy_update(ontology_graphs: list[str]) -> str:
-    """SPARQL Update copying what :func:`dprk_ld.validate.shacl.hierarchy_graph` gives pyshacl."""
-    using = " ".join(f"USING <{g}>" for g in ontology_graphs)
-    owl = "http://www.w3.org/2002/07/owl#NamedIndividual"
-    return (
-        f"INSERT {{ GRAPH <{HIERARCHY_GRAPH}> {{ ?s <{RDFS.subClassOf}> ?o }} }} {using} "
-        f"WHERE {{ ?s <{RDFS.subClassOf}> ?o FILTER(isIRI(?s) && isIRI(?o)) }} ;\n"
-        f"INSERT {{ GRAPH <{HIERARCHY_GRAPH}> {{ ?i a ?t }} }} {using} "
-        f"WHERE {{ ?i a <{owl}> ; a ?t FILTER(isIRI(?t) && ?t != <{owl}>) }}"
-    )
-
-
-def _rdflib_term(text: str) -> object:
-    """An N-Triples term (as in :class:`ShaclResult`) as the rdflib term pyshacl would report."""
-    if text.startswith("<"):
-        return URIRef(text[1:-1])
-    if text.startswith("_:"):
-        return BNode(text[2:])
-    lit = next(iter(ox.parse(f"<x:s> <x:p> {text} .".encode(), format=ox.RdfFormat.N_TRIPLES))).object
-    if lit.language:
-        return Literal(lit.value, lang=lit.language)
-    dt = lit.datatype.value
-    return Literal(lit.value) if dt == XSD_NS + "string" else Literal(lit.value, datatype=URIRef(dt))
-
-
 def validate_dataset_fast(dataset: Dataset, fallback: bool = True) -> list[Finding]:
-    """SHACL findings for ``dataset``'s data graphs (plus the ontology's class hierarchy), as pyshacl's.
+    """SHACL findings for a loaded project (see :func:`dprk_ld.validate.fastshacl_dataset.validate_dataset_fast`)."""
+    from .fastshacl_dataset import validate_dataset_fast as run
 
-    The findings follow :func:`dprk_ld.validate.shacl.findings_from_report`. Shapes the compiler
-    cannot handle go to pyshacl when ``fallback`` is true; otherwise a :class:`DprkError` names them.
-    """
-    from ..errors import DprkError
-    from . import shacl
-
-    store, shapes = dataset.store, dataset.shapes
-    hier = ox.NamedNode(HIERARCHY_GRAPH)
-    onto = dataset.graphs_of("ontology")
-    try:
-        if onto:
-            store.update(_hierarchy_update(onto))
-        graphs = [*dataset.graphs_of("data"), HIERARCHY_GRAPH]
-        report = validate_store(store, shapes, graphs, None, wrap=False, fallback=False)
-        findings = [_finding(dataset, report, r, graphs) for r in report.results]
-    finally:
-        store.remove_graph(hier)
-    if report.fallback_shapes:
-        if not fallback:
-            raise DprkError(f"the fast SHACL engine cannot compile {', '.join(report.fallback_shapes)}",
-                            hint="use --engine auto (pyshacl for those shapes) or --engine pyshacl")
-        keep = [n for n in report.shapes if str(n) in report.fallback_shapes]
-        keep += [n for n in shapes.all_nodes() if str(n) in report.fallback_shapes and n not in keep]
-        import pyshacl
-
-        top = _Validator(store, shapes, [], None, False).top_level()
-        data = dataset.data + shacl.hierarchy_graph(dataset)
-        try:
-            _, rg, _ = pyshacl.validate(data, shacl_graph=only_shapes(shapes, keep, top), inference="none",
-                                        allow_warnings=True, allow_infos=True, advanced=False)
-        except shacl.ShaclError as exc:
-            return findings + [Finding("violation", "shapes", f"pyshacl cannot use the shapes: {exc}")]
-        findings += shacl.findings_from_report(dataset, rg, "shacl", data)
-    return findings
-
-
-def _finding(dataset: Dataset, report: FastReport, r: ShaclResult, graphs: list[str]) -> Finding:
-    from .common import finding_at, short
-
-    s = next((x for x in report.shapes.values() if x.key == r.source_shape), None)
-    focus = _rdflib_term(r.focus)
-    value = _rdflib_term(r.value) if r.value is not None else None
-    path_node = s.params[SH.path][0] if s is not None and r.path == s.path and s.path is not None else None
-    if path_node is None and r.path is not None:
-        path_node = URIRef(r.path[1:-1])
-    comp = r.component.rsplit("#", 1)[-1].replace("ConstraintComponent", "")
-    hint = None
-    if value is not None:
-        hint = f"offending value: {short(str(value)) if isinstance(value, URIRef) else value.n3()}"
-    extra = {}
-    if isinstance(focus, BNode):
-        where = dataset.locate(_anchor(dataset.store, r.focus, graphs))  # type: ignore[arg-type]
-        extra = {"file": where.relpath, "line": where.line} if where else {}
-    shape = s.node if s is not None else None
-    return finding_at(
-        dataset, _txt(focus), severity=_SEVERITY.get(r.severity, "violation"), check="shacl",
-        message=r.message or f"{comp} constraint not met", **extra, path=_txt(path_node),
-        component=r.component, value=_txt(value), shape=_txt(shape), hint=hint)
-
-
-def _txt(node: object) -> str | None:
-    """As :func:`dprk_ld.validate.shacl._text`: IRIs and literals as strings, blank nodes as ``_:x``."""
-    if node is None:
-        return None
-    return node.n3() if isinstance(node, BNode) else str(node)
-
-
-def _anchor(store: ox.Store, node: str, graphs: list[str]) -> str | None:
-    """The nearest IRI above a blank node, climbing ``?s ?p node`` in the validated graphs."""
-    seen: set[str] = set()
-    dg = [ox.NamedNode(g) for g in graphs]
-    while node.startswith("_:") and node not in seen:
-        seen.add(node)
-        rows = list(store.query(f"SELECT ?s WHERE {{ ?s ?p {node} }} LIMIT 1", default_graph=dg))
-        if not rows:
-            return None
-        node = ox_nt(rows[0][0])
-    return node[1:-1] if node.startswith("<") else None
+    return run(dataset, fallback)

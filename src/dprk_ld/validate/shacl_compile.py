@@ -12,6 +12,7 @@ Python over focus nodes. Anything this module cannot compile raises
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -19,6 +20,9 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
 FV = "?__F"  # the variable a focus pattern binds
+#: ``member(class_iri, var)``: a SPARQL pattern true when ``var`` is an instance of the class or of a
+#: subclass (fastshacl materialises each class's instances once, so this is one index lookup or scan).
+Member = Callable[[str, str], str]
 SH_NS = str(SH)
 XSD_NS = str(XSD)
 
@@ -168,23 +172,24 @@ def read_shape(g: Graph, node: object) -> Shape:
     return Shape(node, shape_key(g, node), path, str(sev), msgs[0] if msgs else None, deact, params)
 
 
-def target_pattern(g: Graph, s: Shape, subclasses: dict[str, list[str]], wrap: bool = True) -> str | None:
-    """A focus pattern for the targets of a top-level shape, or None when it has none."""
+def target_pattern(g: Graph, s: Shape, member: Member, wrap: bool = True) -> tuple[str | None, bool]:
+    """A focus pattern for the targets of a top-level shape (None when it has none), and whether it is
+    already a node set (one ``member`` pattern: each focus node bound once, nothing to materialise)."""
     parts: list[str] = []
     classes = [str(c) for c in s.params.get(SH.targetClass, [])]
     if (s.node, RDF.type, RDFS.Class) in g or (s.node, RDF.type, URIRef(str(RDFS) + "Class")) in g:
         classes.append(str(s.node))
-    for c in classes:
-        vals = " ".join(f"<{x}>" for x in subclasses.get(c, [c]))
-        parts.append(f"{{ {FV} a ?__c . VALUES ?__c {{ {vals} }} }}")
+    parts += [f"{{ {member(c, FV)} }}" for c in dict.fromkeys(classes)]
     nodes = [sparql_term(n, wrap) for n in s.params.get(SH.targetNode, [])]
     if nodes:
         parts.append(f"{{ VALUES {FV} {{ {' '.join(nodes)} }} }}")
     parts += [f"{{ {FV} {sparql_term(p)} ?__o }}" for p in s.params.get(SH.targetSubjectsOf, [])]
     parts += [f"{{ ?__s {sparql_term(p)} {FV} }}" for p in s.params.get(SH.targetObjectsOf, [])]
     if not parts:
-        return None
-    return f"{{ SELECT DISTINCT {FV} WHERE {{ {' UNION '.join(parts)} }} }}"
+        return None, False
+    if len(parts) == 1 and classes:
+        return parts[0], True
+    return f"{{ SELECT DISTINCT {FV} WHERE {{ {' UNION '.join(parts)} }} }}", False
 
 
 def bind(pattern: str, var: str) -> str:
@@ -230,12 +235,10 @@ NODEKIND_BAD = {
 _CMP = {SH.minInclusive: ">=", SH.minExclusive: ">", SH.maxInclusive: "<=", SH.maxExclusive: "<"}
 
 
-def value_filter(s: Shape, comp: URIRef, arg: object, g: Graph, subclasses: dict[str, list[str]],
-                 wrap: bool = True) -> str | None:
+def value_filter(s: Shape, comp: URIRef, arg: object, g: Graph, member: Member, wrap: bool = True) -> str | None:
     """SPARQL condition that is true when value node ``?v`` violates ``comp``; None if not a value filter."""
     if comp == SH["class"]:
-        vals = " ".join(f"<{x}>" for x in subclasses.get(str(arg), [str(arg)]))
-        return f"NOT EXISTS {{ ?v a ?__t . VALUES ?__t {{ {vals} }} }}"
+        return f"NOT EXISTS {{ {member(str(arg), '?v')} }}"
     if comp == SH.datatype:
         dt = str(arg)
         if arg == RDFS.Literal:
