@@ -91,23 +91,26 @@ _SUBJECT = re.compile(r"^(<[^>\s]*>|[A-Za-z][\w.-]*:[^\s;,]*|:[^\s;,]*)", re.MUL
 
 
 def index_subjects(text: str, relpath: str, into: dict[str, Location]) -> None:
-    """Record the line of every node written as a subject at the start of a line."""
+    """Record the line of every node written as a subject at the start of a line (first occurrence wins)."""
     prefixes = {(m.group(1) or ""): m.group(2) for m in _PREFIX.finditer(text)}
-    lineno, pos = 1, 0
+    lineno, pos, last = 1, 0, None
     for m in _SUBJECT.finditer(text):
-        lineno += text.count("\n", pos, m.start())
-        pos = m.start()
         token = m.group(1)
-        if token.upper() in ("PREFIX", "BASE"):
+        if token == last:  # N-Triples style: the same subject on consecutive lines
             continue
+        last = token
         if token.startswith("<"):
             iri = token[1:-1]
         else:
             prefix, _, local = token.partition(":")
-            if prefix not in prefixes:
+            if prefix not in prefixes or token.upper().startswith(("PREFIX", "BASE")):
                 continue
             iri = prefixes[prefix] + local.replace("\\", "")
-        into.setdefault(iri, Location(relpath, lineno))
+        if iri in into:
+            continue
+        lineno += text.count("\n", pos, m.start())
+        pos = m.start()
+        into[iri] = Location(relpath, lineno)
 
 
 _DERIVED_INTEGER = re.compile(
