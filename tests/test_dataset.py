@@ -62,7 +62,8 @@ def test_arms_for_aid_who_alleges_and_who_denies(ds):
         SELECT ?claim ?stance ?who WHERE {
           VALUES ?cat { dprk:ArmsAndMunitions dprk:EconomicAid }
           ?claim a dprk:Transfer ; dprk:transferCategory ?cat ;
-                 dprk:citation [ dprk:stance ?stance ; dprk:attributedTo ?who ; dprk:source source:002_c7414ed40a088b61 ] .
+                 dprk:citation [ dprk:stance ?stance ; dprk:attributedTo ?who ;
+                                 dprk:source source:002_c7414ed40a088b61 ] .
           FILTER(?stance IN (dprk:Alleged, dprk:Denied))
         }""")
     by_claim: dict[str, dict[str, set[str]]] = {}

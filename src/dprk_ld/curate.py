@@ -9,8 +9,8 @@ offsets or hashes by hand.
 from __future__ import annotations
 
 import difflib
-import re
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
