@@ -63,7 +63,9 @@ def test_transfers(dataset):
     assert has(debt, transfer=ID + "claim/a000-russia-debt-write-off", supplier=ID + "state/RUS",
                lowerBound=10_000_000_000, unit="USD")
     assert has(debt, transfer=ID + "claim/a004-russia-debt-write-off-2012", date="2012")
-    assert has(rows(dataset, "transfers"), transfer=ID + "claim/a004-main-trade-partner", supplier=None)
+    assert has(rows(dataset, "transfers", category="dprk:Investment"),
+               transfer=ID + "claim/a000-russian-investment-20bn", supplier=ID + "state/RUS", amount=20_000_000_000,
+               unit="USD")
 
 
 def test_treaties(dataset):
@@ -134,8 +136,9 @@ def test_sanctions(dataset):
     res = rows(dataset, "sanctions", imposer="agency:united-nations")
     assert has(res, sanction=ID + "claim/a000-china-votes-un-sanctions", target=ID + "state/PRK",
                measure="economic sanctions")
-    assert has(rows(dataset, "sanctions", target="state:RUS"),
-               sanction=ID + "claim/a004-western-sanctions-targets")
+    assert has(rows(dataset, "sanctions", target="state:PRK"),
+               sanction=ID + "claim/a003-dprk-sanctioned-over-nuclear-programme")
+    assert rows(dataset, "sanctions", target="state:RUS") == []  # no article names who sanctioned Russia
 
 
 def test_modality_and_stance(dataset):

@@ -169,8 +169,10 @@ def load_project(project: Project | Path | str | None = None) -> Dataset:
         try:
             text = _read_text(file)
             iri = graph_iri(file)
-            store.load(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=file.path.resolve().as_uri(),
-                       to_graph=ox.NamedNode(iri))
+            # bulk_load is not transactional; a file that fails leaves nothing behind, since the whole
+            # store is discarded when any file fails (1M triples: ~4.5 s, against minutes for Store.load)
+            store.bulk_load(text.encode("utf-8"), format=ox.RdfFormat.TURTLE,
+                            base_iri=file.path.resolve().as_uri(), to_graph=ox.NamedNode(iri))
         except SyntaxError as exc:
             errors.append(_syntax_error(file, exc))
             continue

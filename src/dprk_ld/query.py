@@ -51,6 +51,13 @@ class Results:
     rows: list[dict[str, Term | None]] = field(default_factory=list)
     boolean: bool | None = None
     triples: list[ox.Triple] | None = None
+    #: the row limit a canned query ran with (its ``limit`` parameter), None when unlimited
+    limit: int | None = None
+
+    @property
+    def truncated(self) -> bool:
+        """True when the rows stopped at the limit: more may exist (raise ``limit``, or 0 for all)."""
+        return self.limit is not None and len(self.rows) >= self.limit
 
     def __len__(self) -> int:
         if self.kind == "graph":
@@ -160,7 +167,11 @@ def to_term(param: Param, value: Any) -> Term:
 
 
 def bind(query: CannedQuery, params: Mapping[str, Any]) -> dict[str, Term]:
-    """Typed terms for a canned query's parameters (defaults applied); unbound optional ones are left out."""
+    """Typed terms for a canned query's parameters (defaults applied); unbound optional ones are left out.
+
+    The row-limit parameter (:data:`LIMIT_PARAM`) is validated but not returned: it sets the query's
+    ``LIMIT`` clauses (see :func:`prepare`), it binds no variable.
+    """
     unknown = sorted(set(params) - {p.name for p in query.params})
     if unknown:
         known = ", ".join(p.name for p in query.params) or "none"
@@ -176,8 +187,57 @@ def bind(query: CannedQuery, params: Mapping[str, Any]) -> dict[str, Term]:
             if param.default == UNBOUND:
                 continue
             value = param.default
-        bound[param.name] = to_term(param, value)
+        term = to_term(param, value)
+        if _is_limit(param):
+            if int(term.value) < 0:
+                raise ParameterError(f"parameter {param.name!r} must be 0 (no limit) or more, got {value}",
+                                     hint=f"--param {param.name}=1000")
+            continue
+        bound[param.name] = term
     return bound
+
+
+#: a canned query's integer parameter of this name sets the number in its ``LIMIT`` clauses (0 = no limit)
+LIMIT_PARAM = "limit"
+_LIMIT = re.compile(r"\bLIMIT\s+\d+", re.IGNORECASE)
+
+
+def _is_limit(param: Param) -> bool:
+    return param.name == LIMIT_PARAM and param.type == "integer"
+
+
+def row_limit(query: CannedQuery, params: Mapping[str, Any]) -> int | None:
+    """The row limit a canned query runs with: its ``limit`` parameter (default applied); None if it has none."""
+    param = query.param(LIMIT_PARAM)
+    if param is None or not _is_limit(param):
+        return None
+    value = params.get(param.name)
+    if value is None or value == "":
+        value = param.default
+    if value in (None, UNBOUND):
+        return None
+    limit = int(to_term(param, value).value)
+    return limit or None
+
+
+def with_limit(text: str, limit: int | None) -> str:
+    """The query with every ``LIMIT n`` clause set to ``limit`` (removed when ``limit`` is None or 0)."""
+    masked = _mask(text)
+    out, last = [], 0
+    for match in _LIMIT.finditer(masked):
+        out += [text[last:match.start()], f"LIMIT {limit}" if limit else ""]
+        last = match.end()
+    return "".join(out) + text[last:]
+
+
+def prepare(query: CannedQuery, params: Mapping[str, Any] | None = None) -> str:
+    """The text a canned query runs as, locally and remotely: parameters in a ``VALUES`` block, its
+    ``LIMIT`` clauses set by the ``limit`` parameter (when the query declares one)."""
+    params = params or {}
+    text = with_values(query.text, bind(query, params))
+    if query.param(LIMIT_PARAM) is not None and _is_limit(query.param(LIMIT_PARAM)):
+        text = with_limit(text, row_limit(query, params))
+    return text
 
 
 def find_query(catalog: Mapping[str, CannedQuery], name: str) -> CannedQuery:
@@ -217,7 +277,7 @@ def _collect(result: Any) -> Results:
     if isinstance(result, ox.QueryTriples):
         return Results("graph", triples=list(result))
     variables = [v.value for v in result.variables]
-    rows = [{v: solution[v] for v in variables} for solution in result]
+    rows = [dict(zip(variables, solution, strict=True)) for solution in result]  # by position: faster
     return Results("select", variables, rows)
 
 
@@ -238,7 +298,9 @@ def run_sparql(dataset: Dataset, text: str, substitutions: Mapping[str, Term] | 
 def run_canned(dataset: Dataset, name: str, params: Mapping[str, Any] | None = None) -> Results:
     """Run the canned query ``name`` of the dataset's project with typed parameters."""
     query = find_query(load_catalog(dataset.project), name)
-    return run_sparql(dataset, with_values(query.text, bind(query, params or {})), where=str(query.path))
+    results = run_sparql(dataset, prepare(query, params), where=str(query.path))
+    results.limit = row_limit(query, params or {})
+    return results
 
 
 # ---------------------------------------------------------------- remote runs
@@ -347,7 +409,9 @@ def run_canned_remote(endpoint_url: str, catalog: Mapping[str, CannedQuery], nam
                       params: Mapping[str, Any] | None = None, timeout: float = 30) -> Results:
     """Run a canned query on a remote endpoint, its parameters bound by a VALUES block."""
     query = find_query(catalog, name)
-    return run_remote(endpoint_url, query.text, timeout, bind(query, params or {}))
+    results = run_remote(endpoint_url, prepare(query, params), timeout)
+    results.limit = row_limit(query, params or {})
+    return results
 
 
 # ---------------------------------------------------------------- the Python API
