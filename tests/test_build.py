@@ -157,7 +157,7 @@ def test_void_dcat_content(release: Path) -> None:
     assert {str(s).rsplit("/", 1)[-1] for s in derived} == {"000_aaaa", "001_bbbb"}
     sizes = {str(g.value(d, dcat.downloadURL)).rsplit("/", 2)[-1]: int(g.value(d, dcat.byteSize))
              for d in g.objects(ds, dcat.distribution)}
-    assert len(sizes) == 12
+    assert len(sizes) == 14  # 6 formats and their gzip, + the Wikidata-style view (.nq, .nq.gz)
     for name, size in sizes.items():
         assert (release / "dumps" / name).stat().st_size == size
     media = {str(g.value(d, dcat.mediaType)) for d in g.objects(ds, dcat.distribution)}
@@ -259,3 +259,26 @@ def test_real_dataset_builds(tmp_path: Path) -> None:
         assert sum(1 for _ in ox.parse(path.read_bytes(), format=fmt)) > 0
     assert (tmp_path / "dist" / "index.html").is_file()
     shutil.rmtree(tmp_path / "dist")
+
+
+def test_wikidata_view_dump(release: Path) -> None:
+    """dumps/dprk-ld-wikidata.nq(.gz): parses, equals wikidata_view_nquads, is listed and described."""
+    from dprk_ld.wikidata import VIEW_GRAPH, wikidata_view_nquads
+
+    dump = release / "dumps" / "dprk-ld-wikidata.nq"
+    data = dump.read_bytes()
+    assert data == wikidata_view_nquads(load_project(FIXTURE))
+    assert gzip.decompress((release / "dumps" / "dprk-ld-wikidata.nq.gz").read_bytes()) == data
+    quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+    assert quads and {q.graph_name for q in quads} == {ox.NamedNode(VIEW_GRAPH)}
+    sums = (release / "SHA256SUMS").read_text(encoding="utf-8")
+    for name in ("dumps/dprk-ld-wikidata.nq", "dumps/dprk-ld-wikidata.nq.gz"):
+        digest = hashlib.sha256((release / name).read_bytes()).hexdigest()
+        assert f"{digest}  {name}" in sums
+    void = rdflib.Graph().parse(release / "void.ttl", format="turtle")
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    urls = {str(o) for o in void.objects(None, dcat.downloadURL)}
+    assert any(u.endswith("dumps/dprk-ld-wikidata.nq") for u in urls)
+    assert any(u.endswith("dumps/dprk-ld-wikidata.nq.gz") for u in urls)
+    dumps = {str(o) for o in void.objects(None, rdflib.URIRef("http://rdfs.org/ns/void#dataDump"))}
+    assert not any("wikidata" in u for u in dumps)  # a derived view, not a dump of the dataset

@@ -116,4 +116,17 @@ def test_has_dataset() -> None:
 
 def test_tokens_skip_comments_and_strings() -> None:
     kinds = [t.kind for t in tokens("SELECT ?x # c\n { ?x <http://a> 'b' ; ex:c 1 }")]
-    assert kinds == ["word", "var", "other", "var", "iri", "string", "other", "pname", "other", "other"]
+    assert kinds == ["word", "var", "other", "var", "iri", "string", "other", "pname", "num", "other"]
+
+
+@pytest.mark.parametrize(("query", "limit"), [
+    ("SELECT * { ?s ?p ?o } LIMIT 10", 10),
+    ("SELECT * { ?s ?p ?o } OFFSET 5 LIMIT 7", 7),
+    ("SELECT * { { SELECT * { ?s ?p ?o } LIMIT 3 } }", None),  # a subquery's LIMIT bounds nothing outside
+    ("SELECT * { ?s ?p 'LIMIT 3' } # LIMIT 4", None),
+    ("SELECT * { ?s ?p ?o } LIMIT 10 VALUES ?s { <x> }", 10),
+    ("SELECT * { ?s ?p ?o \\u007D LIMIT 1", None),  # escapes could hide braces: no bound claimed
+    ("ASK {}", None),
+])
+def test_outer_limit(query: str, limit: int | None) -> None:
+    assert check_query(query, GRAPHS).limit == limit

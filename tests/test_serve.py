@@ -229,7 +229,7 @@ def test_internal_error_is_500(dataset: Any, monkeypatch: pytest.MonkeyPatch) ->
     from dprk_ld import serve
 
     broken = create_app(dataset)
-    monkeypatch.setattr(serve, "render", lambda *a: 1 / 0)
+    monkeypatch.setattr(serve, "_answer", lambda *a, **k: 1 / 0)
     r = call(broken, "GET", "/sparql", params={"query": "ASK {}"})
     assert r.status_code == 500 and "bug in dprk-ld" in r.text
 
@@ -319,3 +319,10 @@ def test_ontology(app: Any) -> None:
     assert "Rusia" not in ttl.text
     assert call(app, "GET", "/ontology.ttl").text == ttl.text
     assert call(app, "GET", "/ontology.png").status_code == 404
+
+
+def test_canned_form_submission_runs(app: Any) -> None:
+    """The HTML form sends its hidden run=1 marker along with the parameters: not a query parameter."""
+    r = call(app, "GET", "/queries/states", params={"lang": "en", "run": "1"})
+    assert r.status_code == 200, r.text
+    assert "<table" in r.text and 'class="error"' not in r.text

@@ -222,15 +222,19 @@ def sparql(query_text: str | None, query_file: Path | None, fmt: str | None, end
               help="Seconds a query may run before the client gets 503.")
 @click.option("--max-results", default=10_000, show_default=True, type=int,
               help="Rows (or triples) returned at most; more are cut off and the response says so.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="uvicorn worker processes; each loads the dataset (memory: one dataset per worker).")
+@click.option("--wikidata-view/--no-wikidata-view", default=True, show_default=True,
+              help="Also serve the Wikidata-style view as the named graph .../graph/wikidata-view.")
 @user_errors
-def serve(project_dir: Path | None, host: str, port: int, timeout_s: float, max_results: int) -> None:
+def serve(project_dir: Path | None, host: str, port: int, timeout_s: float, max_results: int, workers: int,
+          wikidata_view: bool) -> None:
     """Serve the dataset: a read-only SPARQL endpoint, canned queries and linked-data pages."""
-    from .load import load_project
-    from .serve import serve as run_server
+    from .serve import serve_project
 
-    dataset = load_project(project_dir)
-    click.echo(f"serving {dataset.triples} triples on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
-    run_server(dataset, host=host, port=port, timeout_s=timeout_s, max_results=max_results)
+    click.echo(f"serving on http://{host}:{port}/ (SPARQL at /sparql, {workers} worker(s))", err=True)
+    serve_project(project_dir, host=host, port=port, workers=workers, timeout_s=timeout_s,
+                  max_results=max_results, wikidata_view=wikidata_view)
 
 
 @main.command("load")

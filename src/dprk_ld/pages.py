@@ -106,16 +106,21 @@ def _first(values: list[ox.Literal], langs: tuple[str, ...] = ("en", "", "id")) 
 class Site:
     """Everything the pages need from one dataset, computed once (counts) or per page (descriptions)."""
 
-    def __init__(self, dataset: Dataset, catalog: dict[str, CannedQuery], limits: dict[str, Any]) -> None:
+    def __init__(self, dataset: Dataset, catalog: dict[str, CannedQuery], limits: dict[str, Any],
+                 graphs: list[str] | None = None, query_options: dict[str, Any] | None = None) -> None:
+        """``graphs``: every named graph served (default: the project's files); ``query_options``: the
+        dataset the pages' own queries see (default: the union of all graphs)."""
         self.dataset = dataset
         self.store = dataset.store
         self.catalog = catalog
         self.limits = limits
+        self.graphs = graphs if graphs is not None else sorted(dataset.files)
+        self.query_options = query_options or {"use_default_graph_as_union": True}
         self.stats = self._stats()
 
     # ------------------------------------------------------------ helpers
     def _select(self, text: str) -> list[dict[str, Any]]:
-        result = self.store.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
+        result = self.store.query(text, prefixes=PREFIXES, **self.query_options)
         names = [v.value for v in result.variables]
         return [{n: row[n] for n in names} for row in result]
 
@@ -155,8 +160,9 @@ class Site:
             "title": ontology[0]["title"].value if ontology and ontology[0]["title"] else self.dataset.project.name,
             "description": (ontology[0]["description"].value
                             if ontology and ontology[0]["description"] else ""),
-            "triples": len(self.store),
+            "triples": self.dataset.triples,
             "graphs": len(self.dataset.files),
+            "extra_graphs": [g for g in self.graphs if g not in self.dataset.files],
             "files": dict(by_kind),
             "claims": int(claims[0]["n"].value) if claims else 0,
             "classes": [(row["class"], int(row["n"].value)) for row in classes],
@@ -268,7 +274,7 @@ class Site:
         for fmt in of_kind("results") + of_kind("rdf"):
             if fmt.oxigraph is not None:
                 out.append(t(svc, SD + "resultFormat", node(fmt.oxigraph.iri)))
-        for i, graph in enumerate(sorted(self.dataset.files)):
+        for i, graph in enumerate(self.graphs):
             named = ox.BlankNode(f"g{i}")
             out += [t(dataset, SD + "namedGraph", named), t(named, RDF + "type", node(SD + "NamedGraph")),
                     t(named, SD + "name", node(graph))]

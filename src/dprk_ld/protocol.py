@@ -134,6 +134,7 @@ _TOKEN = re.compile(
     |(?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]*)
     |(?P<pname>(?:[^\W\d][\w.-]*)?:(?:[\w:%\\.-]|\\.)*)
     |(?P<word>[^\W\d]\w*)
+    |(?P<num>\d+)
     |(?P<other>.)""",
     re.VERBOSE | re.DOTALL,
 )
@@ -182,16 +183,24 @@ class QueryCheck:
 
     form: str  # select, ask, construct, describe, or "" (not found: let the parser report it)
     has_dataset: bool  # FROM or FROM NAMED present
+    #: the outer query's ``LIMIT n`` (outside every group, so not a subquery's), None when it has none
+    limit: int | None = None
 
 
 def _check(toks: list[Token], allowed_graphs: Collection[str] | None, base: str | None,
            prefixes: dict[str, str]) -> QueryCheck:
     form = ""
     has_dataset = False
+    limit: int | None = None
+    depth = 0
     i = 0
     while i < len(toks):
         tok = toks[i]
+        if tok.kind == "other" and tok.text in "{}":
+            depth += 1 if tok.text == "{" else -1
         word = tok.text.upper() if tok.kind == "word" else ""
+        if word == "LIMIT" and depth == 0 and i + 1 < len(toks) and toks[i + 1].kind == "num":
+            limit = int(toks[i + 1].text)
         if word == "PREFIX" and i + 2 < len(toks) and toks[i + 1].kind == "pname":
             iri = _resolve(toks[i + 2], prefixes, base)
             prefixes[toks[i + 1].text.partition(":")[0]] = iri or ""
@@ -221,7 +230,7 @@ def _check(toks: list[Token], allowed_graphs: Collection[str] | None, base: str 
                 raise Refused(f"FROM <{iri}> is not a graph of this dataset; the server fetches nothing",
                               hint="list the dataset's graphs with SELECT DISTINCT ?g { GRAPH ?g {} }")
         i += 1
-    return QueryCheck(form.lower() if form in QUERY_KEYWORDS else "", has_dataset)
+    return QueryCheck(form.lower() if form in QUERY_KEYWORDS else "", has_dataset, limit)
 
 
 def check_query(text: str, allowed_graphs: Collection[str] | None = None, base_iri: str | None = None,
@@ -231,9 +240,12 @@ def check_query(text: str, allowed_graphs: Collection[str] | None = None, base_i
     Raises :class:`Refused` (403) for updates, SERVICE, LOAD and FROM of an IRI outside
     ``allowed_graphs`` (None: no FROM check); ``prefixes`` are those known without a PREFIX line.
     An unknown query form gives ``form == ""``: the SPARQL parser then reports the syntax error.
+    ``limit`` is the outer query's LIMIT as written; a bound on the number of solutions only once the
+    parser has accepted the query.
     """
     result = _check(tokens(text), allowed_graphs, base_iri, dict(prefixes or {}))
     unescaped = _unescape(text)
     if unescaped != text:
         _check(tokens(unescaped), allowed_graphs, base_iri, dict(prefixes or {}))
+        result = QueryCheck(result.form, result.has_dataset, None)  # escapes may hide braces: no bound
     return result

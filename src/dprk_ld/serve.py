@@ -7,26 +7,31 @@ and Datasette-style canned-query pages at ``/queries/NAME``. :func:`create_app` 
 Starlette app around one already-loaded :class:`~dprk_ld.load.Dataset`; nothing is reloaded per
 request.
 
-Limits (defaults below, all configurable): a query runs in a bounded pool of worker threads
-(``max_concurrent``); waiting for a slot counts against ``timeout_s``. When the deadline passes the
-client gets 503 at once and the worker stops at the next solution it reads; pyoxigraph cannot
-cancel a query inside one step (a big sort or aggregate before the first row), so such a query
-runs on in its thread and keeps its slot until it ends — runaway queries therefore cannot pile
-up beyond ``max_concurrent``, and while all slots are taken new queries get 503 after
-``timeout_s``. Results beyond ``max_results`` rows (or triples) are cut off and the response says
-so in ``X-Result-Truncated: true`` and ``X-Result-Limit``. Bodies above ``max_body`` bytes get 413.
+Limits (defaults below, all configurable): queries run under a deadline (``timeout_s``, then 503)
+in at most ``max_concurrent`` worker threads, as :mod:`dprk_ld.serve_exec` describes (with the
+shortcuts that keep small queries cheap). Results beyond ``max_results`` rows (or triples) are cut
+off and the response says so in ``X-Result-Truncated: true`` and ``X-Result-Limit``. Bodies above
+``max_body`` bytes get 413.
+
+The store may hold named graphs besides the project's files — the Wikidata-style view
+(:func:`dprk_ld.wikidata.add_wikidata_view`, graph ``.../graph/wikidata-view``) when
+``wikidata_view=True``. ``/sparql`` treats them as part of the dataset (in the union default graph,
+allowed in FROM, listed in the service description); canned queries and the index counts see the
+project's files only, so they answer as ``dprk-ld query`` does.
+
+``serve(..., workers=N)`` runs N uvicorn worker processes; each loads the dataset itself, so memory
+grows by one dataset per worker (about 60 MB for the bundled one).
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
+import json
 import logging
-import threading
-import time
-from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ThreadPoolExecutor
+import os
+from collections.abc import AsyncIterator
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -45,9 +50,10 @@ from .errors import DprkError, NotAcceptable, QueryError, RequestError
 from .formats import BY_NAME, Format, by_extension, by_media_type, negotiate
 from .load import Dataset
 from .namespaces import ID, ONTOLOGY_IRI, PREFIXES
-from .protocol import check_query, parse_request
-from .query import Results, bind, find_query, run_sparql, syntax_error
+from .protocol import QueryCheck, check_query, parse_request
+from .query import Results, find_query, prepare
 from .render import render
+from .serve_exec import DEFAULT_INLINE_UNDER_S, Answer, Runner, execute
 
 log = logging.getLogger("dprk_ld.serve")
 
@@ -55,6 +61,7 @@ DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_MAX_RESULTS = 10_000
 DEFAULT_MAX_BODY = 1_048_576
 DEFAULT_MAX_CONCURRENT = 4
+CONFIG_ENV = "DPRK_LD_SERVE_CONFIG"
 TRUNCATED_HEADER = "X-Result-Truncated"
 LIMIT_HEADER = "X-Result-Limit"
 
@@ -62,96 +69,6 @@ SELECT_FORMATS = tuple(BY_NAME[n] for n in ("json", "xml", "csv", "tsv", "html")
 ASK_FORMATS = tuple(BY_NAME[n] for n in ("json", "xml", "html", "csv", "tsv"))
 GRAPH_FORMATS = tuple(BY_NAME[n] for n in ("turtle", "ntriples", "jsonld", "rdfxml", "html"))
 PAGE_FORMATS = tuple(BY_NAME[n] for n in ("html", "turtle", "jsonld", "ntriples", "rdfxml"))
-
-
-class _Cancelled(Exception):
-    """The deadline passed while a worker was reading results; nobody waits for them any more."""
-
-
-class Runner:
-    """Runs blocking query work in at most ``max_concurrent`` threads, each under a deadline."""
-
-    def __init__(self, timeout_s: float, max_concurrent: int) -> None:
-        self.timeout_s = timeout_s
-        self.max_concurrent = max_concurrent
-        self.executor = ThreadPoolExecutor(max_workers=max_concurrent, thread_name_prefix="dprk-sparql")
-        self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
-
-    def _semaphore(self) -> asyncio.Semaphore:
-        loop = asyncio.get_running_loop()
-        if self._slots is None or self._slots[0] is not loop:
-            self._slots = (loop, asyncio.Semaphore(self.max_concurrent))
-        return self._slots[1]
-
-    async def run(self, work: Callable[[float, threading.Event], Any]) -> Any:
-        """``work(deadline, cancelled)`` in a worker thread; 503 when no slot frees or time runs out."""
-        slots = self._semaphore()
-        deadline = time.monotonic() + self.timeout_s
-        try:
-            await asyncio.wait_for(slots.acquire(), self.timeout_s)
-        except asyncio.TimeoutError:
-            raise RequestError(f"the server is busy: all {self.max_concurrent} query slots stayed taken for "
-                               f"{self.timeout_s:g} s", 503, hint="retry later") from None
-        cancelled = threading.Event()
-        future = asyncio.get_running_loop().run_in_executor(self.executor, work, deadline, cancelled)
-
-        def done(fut: asyncio.Future[Any]) -> None:
-            slots.release()
-            if not fut.cancelled():
-                fut.exception()  # retrieved, so an abandoned failure is not logged as unhandled
-
-        future.add_done_callback(done)
-        try:
-            return await asyncio.wait_for(asyncio.shield(future), max(deadline - time.monotonic(), 0.001))
-        except asyncio.TimeoutError:
-            cancelled.set()
-            raise RequestError(f"the query ran longer than the time limit of {self.timeout_s:g} s", 503,
-                               hint="make it more selective (a LIMIT, fewer OPTIONALs) or run it on a "
-                                    "store of your own (`dprk-ld load`)") from None
-
-    def close(self) -> None:
-        self.executor.shutdown(wait=False, cancel_futures=True)
-
-
-def execute(store: ox.Store, text: str, options: dict[str, Any], cap: int, deadline: float,
-            cancelled: threading.Event) -> tuple[Results, bool]:
-    """Run a query, reading at most ``cap`` rows/triples and stopping when the deadline passes.
-
-    Returns the results and whether they were truncated at the cap.
-    """
-    result: Any = None
-    item: Any = None
-    try:
-        result = store.query(text, **options)
-        if isinstance(result, ox.QueryBoolean):
-            return Results("ask", boolean=bool(result)), False
-        items: list[Any] = []
-        truncated = False
-        is_graph = isinstance(result, ox.QueryTriples)
-        variables = [] if is_graph else [v.value for v in result.variables]
-        for item in result:
-            if cancelled.is_set() or time.monotonic() > deadline:
-                raise _Cancelled()
-            if len(items) >= cap:
-                truncated = True
-                break
-            items.append(item if is_graph else {v: item[v] for v in variables})
-    except SyntaxError as exc:
-        raise syntax_error(exc) from exc
-    except (OSError, ValueError, RuntimeError) as exc:
-        raise QueryError(f"the query failed: {exc}") from exc
-    finally:
-        # pyoxigraph's result iterators are bound to this thread: drop them here, not wherever a
-        # traceback holding this frame ends up
-        result = item = None
-    if is_graph:
-        return Results("graph", triples=items), truncated
-    return Results("select", variables, items), truncated
-
-
-def _canned_work(dataset: Dataset, query: CannedQuery, params: dict[str, str], deadline: float,
-                 cancelled: threading.Event) -> Results:
-    return run_sparql(dataset, query.text, bind(query, params), where=f"queries/{query.name}.rq")
 
 
 def choose_format(accept: str | None, candidates: tuple[Format, ...], requested: str | None = None) -> Format:
@@ -172,12 +89,33 @@ def _candidates(kind: str) -> tuple[Format, ...]:
     return {"select": SELECT_FORMATS, "ask": ASK_FORMATS}.get(kind, GRAPH_FORMATS)
 
 
+def _media(fmt: Format) -> str:
+    return fmt.media_type + ("; charset=utf-8" if fmt.media_type.startswith("text/") else "")
+
+
+def _answer(answer: Answer, fmt: Format | None, accept: str | None, requested: str | None,
+            **page: Any) -> Response:
+    """The response for an answer: pyoxigraph's body as is, or :class:`Results` rendered."""
+    if fmt is None:  # the tokeniser did not see the form; the parser accepted it anyway
+        fmt = choose_format(accept, _candidates(answer.kind), requested)
+    if answer.body is not None and fmt.oxigraph is not None:
+        return Response(answer.body, media_type=_media(fmt))
+    assert answer.results is not None
+    return _payload(answer.results, fmt, **page)
+
+
 def _payload(results: Results, fmt: Format, **page: Any) -> Response:
     if fmt.name == "html":
         return Response(pages.results_page(results, **page), media_type="text/html; charset=utf-8")
-    body = render(results, fmt.name)
-    media = fmt.media_type + ("; charset=utf-8" if fmt.media_type.startswith("text/") else "")
-    return Response(body, media_type=media)
+    if results.kind == "select" and fmt.name == "json":  # render's indented JSON is 3x slower
+        from .render import _json_term
+
+        bindings = [{v: _json_term(t) for v, t in row.items() if t is not None} for row in results.rows]
+        body: str | bytes = json.dumps({"head": {"vars": results.variables}, "results": {"bindings": bindings}},
+                                       ensure_ascii=False, separators=(",", ":"))
+    else:
+        body = render(results, fmt.name)
+    return Response(body, media_type=_media(fmt))
 
 
 async def _read_body(request: Request, max_body: int) -> bytes:
@@ -212,14 +150,41 @@ def error_response(request: Request, status: int, message: str, location: str | 
 
 def create_app(dataset: Dataset, *, timeout_s: float = DEFAULT_TIMEOUT_S,
                max_results: int = DEFAULT_MAX_RESULTS, max_body: int = DEFAULT_MAX_BODY,
-               max_concurrent: int = DEFAULT_MAX_CONCURRENT) -> Starlette:
-    """The ASGI app serving ``dataset`` (loaded once, shared read-only by every request)."""
+               max_concurrent: int = DEFAULT_MAX_CONCURRENT, inline_under_s: float = DEFAULT_INLINE_UNDER_S,
+               wikidata_view: bool = False) -> Starlette:
+    """The ASGI app serving ``dataset`` (loaded once, shared read-only by every request).
+
+    ``wikidata_view=True`` first adds the Wikidata-style view to ``dataset.store`` as its own named graph.
+    """
     store = dataset.store
-    graphs = frozenset(dataset.files)
+    if wikidata_view:
+        from .wikidata import VIEW_GRAPH, add_wikidata_view
+
+        if not store.contains_named_graph(ox.NamedNode(VIEW_GRAPH)):
+            add_wikidata_view(dataset)
+    graphs = frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+    files = sorted(dataset.files)
+    # canned queries and counts: the project's files only, even when the store holds more (the view)
+    own: dict[str, Any] = ({"use_default_graph_as_union": True} if graphs <= set(files) else
+                           {"default_graph": [ox.NamedNode(g) for g in files],
+                            "named_graphs": [ox.NamedNode(g) for g in files]})
     catalog = load_catalog(dataset.project) if dataset.project.queries else {}
-    runner = Runner(timeout_s, max_concurrent)
+    runner = Runner(timeout_s, max_concurrent, inline_under_s)
     site = pages.Site(dataset, catalog, limits={"timeout_s": timeout_s, "max_results": max_results,
-                                                 "max_body": max_body, "max_concurrent": max_concurrent})
+                                                 "max_body": max_body, "max_concurrent": max_concurrent},
+                      graphs=sorted(graphs), query_options=own)
+    checks: dict[tuple[str, str], QueryCheck] = {}
+
+    def checked(text: str, base: str) -> QueryCheck:
+        """check_query, remembered (the dataset's graphs never change while the app runs)."""
+        key = (text, base)
+        check = checks.get(key)
+        if check is None:
+            check = check_query(text, graphs, base, PREFIXES)
+            if len(checks) >= 4096:
+                checks.clear()
+            checks[key] = check
+        return check
 
     def limited(response: Response, truncated: bool) -> Response:
         response.headers[LIMIT_HEADER] = str(max_results)
@@ -238,7 +203,7 @@ def create_app(dataset: Dataset, *, timeout_s: float = DEFAULT_TIMEOUT_S,
             if fmt.name == "html":
                 return Response(site.query_form_page(), media_type="text/html; charset=utf-8")
             return _payload(Results("graph", triples=site.service_description(endpoint)), fmt)
-        check = check_query(parsed.query, graphs, endpoint, PREFIXES)
+        check = checked(parsed.query, endpoint)
         fmt = choose_format(accept, _candidates(check.form), parsed.format) if check.form else None
         options: dict[str, Any] = {"base_iri": endpoint, "prefixes": PREFIXES}
         if parsed.default_graph_uris or parsed.named_graph_uris:
@@ -249,12 +214,26 @@ def create_app(dataset: Dataset, *, timeout_s: float = DEFAULT_TIMEOUT_S,
                 raise RequestError(f"invalid graph IRI: {exc}", 400) from exc
         elif not check.has_dataset:
             options["use_default_graph_as_union"] = True
-        results, truncated = await runner.run(partial(execute, store, parsed.query, options, max_results))
-        if fmt is None:  # the tokeniser did not see the form; the parser accepted it anyway
-            fmt = choose_format(accept, _candidates(results.kind), parsed.format)
-        response = _payload(results, fmt, query=parsed.query, truncated=truncated, limit=max_results)
+        bounded = check.limit is not None and check.limit <= max_results
+        key = ("sparql", parsed.query, endpoint, parsed.default_graph_uris, parsed.named_graph_uris,
+               fmt.name if fmt else None)
+        answer = await runner.run(partial(execute, store, parsed.query, options, max_results, fmt=fmt,
+                                          bounded=bounded), key)
+        response = _answer(answer, fmt, accept, parsed.format, query=parsed.query, truncated=answer.truncated,
+                           limit=max_results)
         response.headers["Vary"] = "Accept"
-        return limited(response, truncated)
+        return limited(response, answer.truncated)
+
+    async def run_canned(query: CannedQuery, params: dict[str, str], fmt: Format | None) -> Answer:
+        try:
+            text = prepare(query, params)
+        except QueryError as exc:  # ParameterError: a bad parameter value
+            raise RequestError(exc.message, 400, exc.location, exc.hint) from exc
+        check = checked(text, "")
+        bounded = check.limit is not None and check.limit <= max_results
+        key = ("canned", query.name, tuple(sorted(params.items())), fmt.name if fmt else None)
+        return await runner.run(partial(execute, store, text, {**own, "prefixes": PREFIXES}, max_results,
+                                        fmt=fmt, bounded=bounded, where=f"queries/{query.name}.rq"), key)
 
     async def index(request: Request) -> Response:
         return Response(site.index_page(), media_type="text/html; charset=utf-8")
@@ -276,20 +255,20 @@ def create_app(dataset: Dataset, *, timeout_s: float = DEFAULT_TIMEOUT_S,
         except QueryError as exc:
             raise RequestError(exc.message, 404, hint=exc.hint) from exc
         kind = "graph" if query.kind in ("construct", "describe") else query.kind
-        params = {k: v for k, v in request.query_params.items() if k != "format" and v != ""}
+        # "run" is the form's submit marker (canned.html), "format" the output override: neither is a parameter
+        params = {k: v for k, v in request.query_params.items() if k not in ("format", "run") and v != ""}
         if ext is None and "format" not in request.query_params:
             if not site.ready_to_run(query, params, bool(request.query_params)):
                 return Response(site.canned_page(query, params), media_type="text/html; charset=utf-8")
             try:
-                results = await runner.run(partial(_canned_work, dataset, query, params))
-            except QueryError as exc:
+                answer = await run_canned(query, params, None)
+            except DprkError as exc:
                 if exc.http_status != 400:
                     raise
                 return Response(site.canned_page(query, params, error=exc), status_code=400,
                                 media_type="text/html; charset=utf-8")
-            truncated = _cut(results, max_results)
-            page = site.canned_page(query, params, results=results, truncated=truncated)
-            return limited(Response(page, media_type="text/html; charset=utf-8"), truncated)
+            page = site.canned_page(query, params, results=answer.results, truncated=answer.truncated)
+            return limited(Response(page, media_type="text/html; charset=utf-8"), answer.truncated)
         if ext is not None:
             fmt = {"json": BY_NAME["jsonld" if kind == "graph" else "json"]}.get(ext) or by_extension(ext)
             if fmt is None or fmt not in _candidates(kind):
@@ -297,10 +276,9 @@ def create_app(dataset: Dataset, *, timeout_s: float = DEFAULT_TIMEOUT_S,
                                    hint=f"try .json or .{'ttl' if kind == 'graph' else 'csv'}")
         else:
             fmt = choose_format(request.headers.get("accept"), _candidates(kind), request.query_params["format"])
-        results = await runner.run(partial(_canned_work, dataset, query, params))
-        truncated = _cut(results, max_results)
-        return limited(_payload(results, fmt, query=query.text, truncated=truncated, limit=max_results),
-                       truncated)
+        answer = await run_canned(query, params, fmt)
+        return limited(_answer(answer, fmt, None, None, query=query.text, truncated=answer.truncated,
+                               limit=max_results), answer.truncated)
 
     async def resource(request: Request) -> Response:
         rest = request.path_params["rest"]
@@ -370,22 +348,43 @@ def create_app(dataset: Dataset, *, timeout_s: float = DEFAULT_TIMEOUT_S,
     return app
 
 
-def _cut(results: Results, cap: int) -> bool:
-    """Truncate materialised results to ``cap`` rows/triples; True if anything was cut."""
-    if results.kind == "graph" and results.triples is not None and len(results.triples) > cap:
-        results.triples = results.triples[:cap]
-        return True
-    if results.kind == "select" and len(results.rows) > cap:
-        results.rows = results.rows[:cap]
-        return True
-    return False
-
-
-def serve(dataset: Dataset, host: str = "127.0.0.1", port: int = 8000, **limits: Any) -> None:
-    """Serve ``dataset`` with uvicorn until interrupted."""
+def serve(dataset: Dataset, host: str = "127.0.0.1", port: int = 8000, **options: Any) -> None:
+    """Serve ``dataset`` with uvicorn (one process) until interrupted; ``options`` go to :func:`create_app`."""
     import uvicorn
 
-    uvicorn.run(create_app(dataset, **limits), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(dataset, **options), host=host, port=port, log_level="info", loop="auto",
+                http="auto")
 
 
-__all__ = ["create_app", "serve", "execute", "choose_format", "Runner", "ONTOLOGY_IRI"]
+def serve_project(project_dir: Path | None, host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
+                  **options: Any) -> None:
+    """Load the project and serve it; ``workers`` > 1 starts that many uvicorn worker processes, each
+    loading the dataset itself (memory grows by one loaded dataset per worker)."""
+    if workers <= 1:
+        from .load import load_project
+
+        serve(load_project(project_dir), host=host, port=port, **options)
+        return
+    import uvicorn
+
+    from .project import find_project
+
+    find_project(project_dir)  # a wrong --project fails here, once, not in every worker
+    os.environ[CONFIG_ENV] = json.dumps({"project": str(project_dir) if project_dir else None, **options})
+    uvicorn.run("dprk_ld.serve:app_from_environment", factory=True, host=host, port=port, workers=workers,
+                log_level="info")
+
+
+def app_from_environment() -> Starlette:
+    """The app of one uvicorn worker process: the project and options from ``DPRK_LD_SERVE_CONFIG``."""
+    from .load import load_project
+
+    config = json.loads(os.environ.get(CONFIG_ENV) or "{}")
+    project = config.pop("project", None)
+    dataset = load_project(Path(project) if project else None)
+    log.info("worker %d serves %d triples", os.getpid(), dataset.triples)
+    return create_app(dataset, **config)
+
+
+__all__ = ["create_app", "serve", "serve_project", "app_from_environment", "execute", "choose_format", "Runner",
+           "ONTOLOGY_IRI"]

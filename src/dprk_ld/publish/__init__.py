@@ -9,7 +9,8 @@ Layout of a release::
 
     index.html claims.html entities.html sources.html timeline.html relations.html relations.svg
     style.css  id/<kind>/<slug>.{html,ttl,jsonld}  queries/  ontology/index.html
-    dumps/dprk-ld.{ttl,nt,nq,trig,jsonld,rdf}[.gz]  context.jsonld  void.ttl  CITATION.cff  SHA256SUMS
+    dumps/dprk-ld.{ttl,nt,nq,trig,jsonld,rdf}[.gz]  dumps/dprk-ld-wikidata.nq[.gz] (the Wikidata-style view)
+    context.jsonld  void.ttl  CITATION.cff  SHA256SUMS
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ def build_release(dataset: Dataset, out_dir: Path | str, *, progress: Progress |
         say(f"reading {len(dataset.files)} files")
         quads = dumps.canonical_quads(dataset)
         written = dumps.write_dumps(quads, tmp / "dumps", progress=say)
+        written += _write_wikidata_view(dataset, tmp / "dumps", say)
         store = ox.Store()
         store.extend(quads)
         info = describe.release_info(store)
@@ -105,10 +107,27 @@ def build_release(dataset: Dataset, out_dir: Path | str, *, progress: Progress |
                         sum(1 for f, _ in files if f.endswith(".html")), files)
 
 
+WIKIDATA_DUMP = "dprk-ld-wikidata.nq"
+
+
+def _write_wikidata_view(dataset: Dataset, out_dir: Path, say: Progress) -> list[Path]:
+    """The Wikidata-style view (:mod:`dprk_ld.wikidata`) as sorted N-Quads in its own named graph, + gzip."""
+    from ..wikidata import wikidata_view_nquads
+
+    say(f"Wikidata-style view ({WIKIDATA_DUMP})")
+    data = wikidata_view_nquads(dataset)
+    path, gz = out_dir / WIKIDATA_DUMP, out_dir / (WIKIDATA_DUMP + ".gz")
+    path.write_bytes(data)
+    gz.write_bytes(dumps.gzip_bytes(data))
+    return [path, gz]
+
+
 def _format_name(path: Path) -> str:
     from ..formats import by_extension
 
     gz = path.suffix == ".gz"
     fmt = by_extension(Path(path.stem).suffix if gz else path.suffix, "rdf")
     name = fmt.name if fmt else "JSON-LD context"
+    if path.name.startswith(WIKIDATA_DUMP):
+        name = f"Wikidata-style view, {name}"
     return name + (" (gzip)" if gz else "")

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 from ..errors import BuildError
 from ..formats import by_extension
+from ..load import GRAPH_BASE
 from ..namespaces import BASE, ID, ONTOLOGY_IRI, PREFIXES
 
 VOID = "http://rdfs.org/ns/void#"
@@ -184,9 +185,16 @@ def describe(store: ox.Store, info: ReleaseInfo, dumps: list[Path], root: Path) 
             continue
         dist = n(f"{info.base}{rel}#distribution")
         add(ds, DCAT + "distribution", dist)
-        add(ds, VOID + "dataDump", n(info.base + rel))
         add(dist, RDF + "type", n(DCAT + "Distribution"))
-        add(dist, DCT + "title", lit(f"{fmt.name} dump" + (" (gzip)" if gz else ""), language="en"))
+        if "-wikidata." in path.name:  # a derived view, not a dump of the dataset itself: no void:dataDump
+            add(dist, DCT + "title", lit(f"Wikidata-style view, {fmt.name} dump" + (" (gzip)" if gz else ""),
+                                         language="en"))
+            add(dist, DCT + "description", lit("The claims as Wikibase-style statements with ranks, qualifiers "
+                                               "and references, in the named graph <" + GRAPH_BASE
+                                               + "wikidata-view> (docs/wikidata.md).", language="en"))
+        else:
+            add(ds, VOID + "dataDump", n(info.base + rel))
+            add(dist, DCT + "title", lit(f"{fmt.name} dump" + (" (gzip)" if gz else ""), language="en"))
         add(dist, DCAT + "downloadURL", n(info.base + rel))
         add(dist, DCAT + "accessURL", n(info.base + rel))
         add(dist, DCAT + "mediaType", n(IANA + fmt.media_type))
