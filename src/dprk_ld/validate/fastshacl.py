@@ -4,7 +4,8 @@ Queries cover all focus nodes at once (see :mod:`dprk_ld.validate.shacl_compile`
 top-level shape's focus nodes and each class's instances are materialised once into a
 temporary named graph (removed before returning); the value conditions and min/maxCount of
 the property shapes sharing a focus set and a path are merged into one query each; logical
-constraints over value-condition-only shapes are inlined; queries run on 2 threads. The findings are meant to be exactly
+constraints over value-condition-only shapes are inlined; large focus sets are joined to their values
+by hashing (:mod:`dprk_ld.validate.fastshacl_queries`). The findings are meant to be exactly
 pyshacl's (same focus nodes, paths, components, severities, source shapes and values);
 ``results_from_pyshacl`` turns a pyshacl report into the same :class:`ShaclResult` values
 so the two can be compared as sets.
@@ -20,51 +21,36 @@ from __future__ import annotations
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
+from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF, RDFS, SH
 
 from ..load import Dataset
 from ..report import Finding
+from .fastshacl_queries import _TARGETS, QueryBuilder, Task
 from .shacl_compile import (
-    ANNOTATION_ONLY,
     FV,
-    SH_NS,
     WRAP,
     WRAPPED,
     Shape,
     Unsupported,
-    bind,
-    child_focus,
-    component_iri,
-    is_true,
     nt,
     nt_literal,
-    pair_query,
     path_sparql,
     read_shape,
     shape_key,
-    sparql_term,
     target_pattern,
-    value_filter,
-    values_pattern,
 )
 
 PROLOGUE = "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n"
-_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
-_F = re.compile(r"\?f\b")  # the focus variable of a component query
-_LOGICAL = (SH.node, SH["not"], SH["and"], SH["or"], SH.xone)
 ONTOLOGY_GRAPH = "urn:x-dprk-ld:ontology"
 HAS = ox.NamedNode("urn:x-fastshacl:has")
-#: parameters that are no constraint by themselves (a shape of value conditions may carry them)
-_PASSIVE = {*_TARGETS, SH.severity, SH.message, SH.flags, SH.deactivated, *ANNOTATION_ONLY}
+#: focus sets from this size on are joined to their values by hashing (below, one lookup per node is cheaper)
+HASH_MIN = 1000
 
 
 @dataclass(frozen=True)
@@ -97,25 +83,9 @@ def ox_nt(t: object) -> str:
     return f"<{t.value}>"  # type: ignore[attr-defined]
 
 
-Task = tuple[str, Callable[[list], list["ShaclResult"]]]  # (SELECT query, rows -> results)
-_TRUE = '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>'
+class _Validator(QueryBuilder):
+    """Node sets, query running and results; the queries themselves come from :class:`QueryBuilder`."""
 
-
-@dataclass
-class _Merged:
-    """The simple constraints of the property shapes that share a focus pattern and a path.
-
-    They are checked by two queries in all instead of one per constraint: one over the value
-    nodes with a flag per value condition, and one counting the value nodes for min/maxCount.
-    """
-
-    fp: str
-    shape: Shape  # any of them (for the path)
-    conds: list[tuple[Shape, str, str]] = field(default_factory=list)  # (shape, component, condition)
-    counts: list[tuple[Shape, str, str, int]] = field(default_factory=list)  # (shape, component, op, n)
-
-
-class _Validator:
     def __init__(self, store: ox.Store, shapes: Graph, graphs: list, ontology: str | None, wrap: bool = True) -> None:
         self.store, self.g, self.graphs, self.ontology, self.wrap = store, shapes, graphs, ontology, wrap
         self.cache: dict[object, Shape] = {}
@@ -125,6 +95,8 @@ class _Validator:
         self.sets_graph = ox.NamedNode(f"urn:x-fastshacl:sets:{uuid.uuid4().hex}")
         self.class_sets: dict[str, str] = {}  # class IRI -> set IRI (its instances, subclasses included)
         self.n_sets = 0
+        self.set_sizes: dict[str, int] = {}
+        self.big: set[str] = set()
         hier = graphs + ([ox.NamedNode(ontology)] if ontology else [])
         self.children: dict[str, set[str]] = defaultdict(set)
         q = f"SELECT ?s ?o WHERE {{ ?s <{RDFS.subClassOf}> ?o }}"
@@ -149,7 +121,9 @@ class _Validator:
         self.n_sets += 1
         g = self.sets_graph
         rows = self.store.query(PROLOGUE + query, default_graph=self.graphs)
-        self.store.extend([ox.Quad(key, HAS, row[0], g) for row in rows])  # type: ignore[union-attr, index]
+        quads = [ox.Quad(key, HAS, row[0], g) for row in rows]  # type: ignore[union-attr, index]
+        self.store.extend(quads)
+        self.set_sizes[key.value] = len(quads)
         return key.value
 
     def in_set(self, key: str, var: str) -> str:
@@ -166,55 +140,23 @@ class _Validator:
     def focus(self, s: Shape) -> str | None:
         """The focus pattern of top-level shape ``s``: its target nodes, materialised once as a node set."""
         fp, is_set = target_pattern(self.g, s, self.member, self.wrap)
-        if fp is None or is_set:
-            return fp
-        return "{ " + self.in_set(self.node_set(f"SELECT {FV} WHERE {{ {fp} }}"), FV) + " }"
+        if fp is None:
+            return None
+        if is_set:
+            key = next(k for k in self.set_sizes if f"<{k}>" in fp)
+        else:
+            key = self.node_set(f"SELECT {FV} WHERE {{ {fp} }}")
+            fp = "{ " + self.in_set(key, FV) + " }"
+        if self.set_sizes[key] >= HASH_MIN:
+            self.big.add(fp)
+        return fp
 
     def run(self, tasks: list[Task], threads: int) -> list[ShaclResult]:
-        """Run the compiled queries (Oxigraph releases the GIL while it evaluates: 2 threads use 2 cores)."""
+        """Run the compiled queries on a thread pool (measured: pyoxigraph keeps the GIL while results
+        are iterated, so the threads overlap little)."""
         with ThreadPoolExecutor(max(1, threads)) as pool:
             answers = list(pool.map(lambda t: self.query(t[0]), tasks))
         return [r for (_, decode), rows in zip(tasks, answers, strict=True) for r in decode(rows)]
-
-    def task(self, s: Shape, ci: str, q: str, kind: str) -> Task:
-        """A query of :meth:`queries` and how its rows become results."""
-        def decode(rows: list) -> list[ShaclResult]:
-            if kind == "closed":
-                return [self.result(s, ci, r[0], r[2], r[1]) for r in rows]
-            return [self.result(s, ci, r[0], r[1] if kind == "fv" else None) for r in rows]
-        return q, decode
-
-    def merged(self, m: _Merged) -> list[Task]:
-        """The (at most two) queries of a :class:`_Merged` group."""
-        out: list[Task] = []
-        if m.conds:
-            flags = [f"?__b{i}" for i in range(len(m.conds))]
-            binds = " ".join(f"BIND(COALESCE({c}, false) AS {b})" for (_, _, c), b in zip(m.conds, flags, strict=True))
-            q = (f"SELECT DISTINCT ?f ?v {' '.join(flags)} WHERE {{ {values_pattern(m.fp, m.shape)} {binds} "
-                 f"FILTER({' || '.join(flags)}) }}")
-
-            def values(rows: list, conds: list = m.conds) -> list[ShaclResult]:
-                return [self.result(s, ci, r[0], r[1]) for r in rows
-                        for (s, ci, _), b in zip(conds, r[2:], strict=True) if b == _TRUE]
-            out.append((q, values))
-        if m.counts:
-            having = " || ".join(f"COUNT(DISTINCT ?v) {op} {n}" for _, _, op, n in m.counts)
-            q = (f"SELECT ?f (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {bind(m.fp, '?f')} "
-                 f"OPTIONAL {{ ?f {m.shape.path} ?v }} }} GROUP BY ?f HAVING({having})")
-
-            def counted(rows: list, counts: list = m.counts) -> list[ShaclResult]:
-                out = []
-                for r in rows:
-                    n = int(r[1].split('"')[1])  # type: ignore[union-attr]
-                    out += [self.result(s, ci, r[0], None) for s, ci, op, k in counts
-                            if (n < k if op == "<" else n > k)]
-                return out
-            out.append((q, counted))
-        return out
-
-    def fresh(self) -> str:
-        self.fresh_n += 1
-        return f"?__g{self.fresh_n}"
 
     def query(self, q: str) -> list[list[str | None]]:
         res = self.store.query(PROLOGUE + q, default_graph=self.graphs)
@@ -227,200 +169,6 @@ class _Validator:
 
     def result(self, s: Shape, comp: str, f: str, v: str | None, path: str | None = None) -> ShaclResult:
         return ShaclResult(f, path if path is not None else s.path, comp, s.severity, s.key, v, s.message)
-
-    def evaluate(self, s: Shape, fp: str, groups: dict[tuple[str, str | None], _Merged] | None = None
-                 ) -> list[Task]:
-        """The queries giving all results of shape ``s`` for the focus nodes bound by focus pattern ``fp``.
-
-        Value conditions and min/maxCount of the shapes that share ``fp`` and a path are merged
-        (``groups``, flushed by the outermost call) into one query each.
-        """
-        if s.deactivated:
-            return []
-        top = groups is None
-        groups = {} if groups is None else groups
-        with self.visiting(s):
-            out: list[Task] = []
-            m = groups.setdefault((fp, s.path), _Merged(fp, s))
-            for comp, args in s.params.items():
-                for arg in args:
-                    cond = self.condition(s, comp, arg)
-                    if cond is not None:
-                        m.conds.append((s, component_iri(comp), cond))
-                    elif comp in (SH.minCount, SH.maxCount) and s.path is not None:
-                        n, op = int(arg), "<" if comp == SH.minCount else ">"  # type: ignore[call-overload]
-                        if n > 0 or op == ">":
-                            m.counts.append((s, component_iri(comp), op, n))
-                    else:
-                        out += [self.task(s, ci, q, kind) for ci, q, kind in self.queries(s, comp, arg, fp)]
-            for p in s.params.get(SH.property, []):
-                out += self.evaluate(self.shape(p), child_focus(fp, s), groups)
-        if top:
-            out += [t for g in groups.values() for t in self.merged(g)]
-        return out
-
-    @contextmanager
-    def visiting(self, s: Shape) -> Iterator[None]:
-        if s.node in self.stack:
-            raise Unsupported(f"recursive shape {s.node}")
-        self.stack.append(s.node)
-        try:
-            yield
-        finally:
-            self.stack.pop()
-
-    def fail_focus(self, s: Shape, fp: str) -> str:
-        """A focus pattern of the nodes among those of ``fp`` that do not conform to ``s`` (all in SPARQL)."""
-        parts: list[str] = []
-        if not s.deactivated:
-            if s.path is not None and s.params.get(SH.property):
-                raise Unsupported("sh:property under a property shape inside a logical constraint")
-            with self.visiting(s):
-                for comp, args in s.params.items():
-                    for arg in args:
-                        for _, q, _ in self.queries(s, comp, arg, fp):
-                            g = self.fresh()
-                            q = _F.sub(g, q)
-                            inner = f"{{ SELECT DISTINCT {g} WHERE {{ {{ {q} }} }} }}"
-                            parts.append(f"{{ SELECT ({g} AS {FV}) WHERE {{ {inner} }} }}")
-                parts += [self.fail_focus(self.shape(p), fp) for p in s.params.get(SH.property, [])]
-        if not parts:
-            return f"{{ SELECT {FV} WHERE {{ FILTER(false) }} }}"
-        return f"{{ SELECT DISTINCT {FV} WHERE {{ {' UNION '.join(parts)} }} }}"
-
-    def condition(self, s: Shape, comp: URIRef, arg: object) -> str | None:
-        """A SPARQL condition true when value node ``?v`` violates ``comp`` (None: not a value condition).
-
-        Logical constraints whose member shapes hold value conditions only (``sh:or ([sh:datatype
-        xsd:date] [sh:datatype xsd:gYear])``) are inlined: no subquery per member."""
-        cond = value_filter(s, comp, arg, self.g, self.member, self.wrap)
-        if cond is not None or comp not in _LOGICAL:
-            return cond
-        members = [arg] if comp in (SH.node, SH["not"]) else list(Collection(self.g, arg))  # type: ignore[arg-type]
-        fails = [self.fails(self.shape(m)) for m in members]
-        if any(f is None for f in fails):
-            return None
-        if comp == SH.node:
-            return fails[0]
-        if comp == SH["not"]:
-            return f"!{fails[0]}"
-        if comp in (SH["and"], SH["or"]):
-            return (" || " if comp == SH["and"] else " && ").join(fails) or str(comp == SH["or"]).lower()  # type: ignore[arg-type]
-        return "(" + (" + ".join(f"IF({f}, 0, 1)" for f in fails) or "0") + ") != 1"  # type: ignore[str-format]
-
-    def fails(self, m: Shape) -> str | None:
-        """Condition: ``?v`` does not conform to shape ``m``; None unless ``m`` is value conditions only."""
-        if m.deactivated:
-            return "false"
-        if m.path is not None:
-            return None
-        conds = []
-        with self.visiting(m):
-            for comp, args in m.params.items():
-                if comp in _PASSIVE:
-                    continue
-                for a in args:
-                    c = self.condition(m, comp, a)
-                    if c is None:
-                        return None
-                    conds.append(f"COALESCE({c}, false)")
-        return "(" + (" || ".join(conds) or "false") + ")"
-
-    def queries(self, s: Shape, comp: URIRef, arg: object, fp: str) -> list[tuple[str, str, str]]:
-        """(component IRI, SELECT query, kind) for one constraint; every query projects ``?f`` first.
-
-        kind "fv": ``?f ?v`` (value reported); "f": ``?f`` only; "closed": ``?f ?p ?o``.
-        """
-        vp = values_pattern(fp, s)
-        f = bind(fp, "?f")
-        cond = self.condition(s, comp, arg)
-        if cond is not None:
-            return [(component_iri(comp), f"SELECT DISTINCT ?f ?v WHERE {{ {vp} FILTER({cond}) }}", "fv")]
-        if comp in (SH.minCount, SH.maxCount):
-            n = int(arg)  # type: ignore[call-overload]
-            if comp == SH.minCount and n == 0:
-                return []
-            if comp == SH.minCount and n == 1:
-                q = f"SELECT DISTINCT ?f WHERE {{ {f} FILTER NOT EXISTS {{ ?f {s.path} ?v }} }}"
-            elif comp == SH.minCount:
-                q = (f"SELECT ?f WHERE {{ {f} OPTIONAL {{ ?f {s.path} ?v }} }} "
-                     f"GROUP BY ?f HAVING(COUNT(DISTINCT ?v) < {n})")
-            else:
-                q = f"SELECT ?f WHERE {{ {f} ?f {s.path} ?v }} GROUP BY ?f HAVING(COUNT(DISTINCT ?v) > {n})"
-            return [(component_iri(comp), q, "f")]
-        if comp == SH.hasValue:
-            t = sparql_term(arg, self.wrap)
-            cond = f"FILTER(!sameTerm(?f, {t}))" if s.path is None else f"FILTER NOT EXISTS {{ ?f {s.path} {t} }}"
-            return [(component_iri(comp), f"SELECT DISTINCT ?f WHERE {{ {f} {cond} }}", "f")]
-        if comp == SH.uniqueLang:
-            if not is_true(arg) or s.path is None:
-                return []
-            q = (
-                f"SELECT DISTINCT ?f (LCASE(lang(?v)) AS ?l) WHERE {{ {vp} ?f {s.path} ?w "
-                f'FILTER(!sameTerm(?v, ?w) && lang(?v) != "" && LCASE(lang(?v)) = LCASE(lang(?w))) }}'
-            )
-            return [(component_iri(comp), q, "f")]
-        if comp in (SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals):
-            return [(component_iri(comp), pair_query(s, comp, arg, fp, self.wrap), "fv")]
-        if comp == SH.closed:
-            return self.closed(s, arg, vp)
-        if comp in _LOGICAL:
-            return [(component_iri(comp), self.logical(s, comp, arg, fp, vp), "fv")]
-        if comp == SH.qualifiedValueShape:
-            return self.qualified(s, arg, fp)
-        return []  # targets, path, severity, message, flags, annotations ...
-
-    def closed(self, s: Shape, arg: object, vp: str) -> list[tuple[str, str, str]]:
-        if not is_true(arg):
-            return []
-        allowed = set()
-        for p in s.params.get(SH.property, []):
-            path = self.g.value(p, SH.path)
-            if isinstance(path, URIRef):
-                allowed.add(nt(path))
-        for ig in s.params.get(SH.ignoredProperties, []):
-            allowed |= {nt(x) for x in Collection(self.g, ig)}  # type: ignore[arg-type]
-        flt = f"FILTER(?p NOT IN ({', '.join(sorted(allowed))}))" if allowed else ""
-        return [(component_iri(SH.closed), f"SELECT DISTINCT ?f ?p ?o WHERE {{ {vp} ?v ?p ?o {flt} }}", "closed")]
-
-    def logical(self, s: Shape, comp: URIRef, arg: object, fp: str, vp: str) -> str:
-        """sh:node/not/and/or/xone: the failing value nodes of each member are a SPARQL subquery."""
-        members = [arg] if comp in (SH.node, SH["not"]) else list(Collection(self.g, arg))  # type: ignore[arg-type]
-        cand = child_focus(fp, s)
-        fails = [bind(self.fail_focus(self.shape(m), cand), "?v") for m in members]
-        if comp == SH.node:
-            body = fails[0]
-        elif comp == SH["not"]:
-            body = f"MINUS {fails[0]}"
-        elif comp == SH["and"]:
-            body = "{ " + " UNION ".join(fails) + " }" if fails else "FILTER(false)"
-        elif comp == SH["or"]:
-            body = " ".join(fails)
-        else:  # xone: exactly one member conforms
-            xs = [self.fresh() for _ in fails]
-            opts = " ".join(f"OPTIONAL {{ {fl} BIND(1 AS {x}) }}" for fl, x in zip(fails, xs, strict=True))
-            count = " + ".join(f"IF(BOUND({x}), 0, 1)" for x in xs) or "0"
-            body = f"{opts} FILTER(({count}) != 1)"
-        return f"SELECT DISTINCT ?f ?v WHERE {{ {vp} {body} }}"
-
-    def qualified(self, s: Shape, arg: object, fp: str) -> list[tuple[str, str, str]]:
-        if s.path is None:
-            raise Unsupported("sh:qualifiedValueShape on a node shape")
-        inline = self.fails(self.shape(arg))
-        if inline is not None:
-            keep = f"FILTER(!{inline})"
-        else:
-            keep = "MINUS " + bind(self.fail_focus(self.shape(arg), child_focus(fp, s)), "?v")
-        base = f"SELECT ?f WHERE {{ {bind(fp, '?f')} OPTIONAL {{ ?f {s.path} ?v {keep} }} }} GROUP BY ?f "
-        out = []
-        lo, hi = s.one(SH.qualifiedMinCount), s.one(SH.qualifiedMaxCount)
-        if lo is not None:
-            q = base + f"HAVING(COUNT(DISTINCT ?v) < {int(lo)})"  # type: ignore[call-overload]
-            out.append((SH_NS + "QualifiedMinCountConstraintComponent", q, "f"))
-        if hi is not None:
-            q = base + f"HAVING(COUNT(DISTINCT ?v) > {int(hi)})"  # type: ignore[call-overload]
-            out.append((SH_NS + "QualifiedMaxCountConstraintComponent", q, "f"))
-        return out
 
     def top_level(self) -> list[object]:
         nodes = {n for t in _TARGETS for n in self.g.subjects(t, None)}

@@ -14,10 +14,10 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDFS, SH
 
-from ..load import Dataset
+from ..load import Dataset, Location
 from ..report import Finding
 from .fastshacl import FastReport, ShaclResult, _Validator, only_shapes, ox_nt, validate_store
-from .shacl_compile import SH_NS, XSD_NS
+from .shacl_compile import SH_NS, XSD_NS, Shape
 
 #: the validated graph, a temporary copy: data graphs + hierarchy (``{}``: a fresh id per run)
 VALIDATED_GRAPH = "urn:x-fastshacl:validated:{}"
@@ -72,7 +72,13 @@ def validate_dataset_fast(dataset: Dataset, fallback: bool = True) -> list[Findi
         if update:
             store.update(update)
         report = validate_store(store, shapes, [target], None, wrap=False, fallback=False)
-        findings = [_finding(dataset, report, r, [target]) for r in report.results]
+        anchors = {r.focus: _anchor(store, r.focus, [target]) for r in report.results if r.focus.startswith("_:")}
+        iris = [r.focus[1:-1] for r in report.results if r.focus.startswith("<")] + [a for a in anchors.values() if a]
+        where = dataset.locate_many(iris)  # only the subjects that have findings: no full index
+        keys: dict[str, Shape] = {}
+        for x in report.shapes.values():
+            keys.setdefault(x.key, x)
+        findings = [_finding(report, r, where, anchors, keys) for r in report.results]
     finally:
         store.remove_graph(ox.NamedNode(target))
     if report.fallback_shapes:
@@ -94,10 +100,12 @@ def validate_dataset_fast(dataset: Dataset, fallback: bool = True) -> list[Findi
     return findings
 
 
-def _finding(dataset: Dataset, report: FastReport, r: ShaclResult, graphs: list[str]) -> Finding:
-    from .common import finding_at, short
+def _finding(report: FastReport, r: ShaclResult, where: dict[str, Location], anchors: dict[str, str | None],
+             keys: dict[str, Shape]) -> Finding:
+    """The finding of one result, at the file:line of its focus node (of the IRI above a blank node)."""
+    from .common import short
 
-    s = next((x for x in report.shapes.values() if x.key == r.source_shape), None)
+    s = keys.get(r.source_shape)
     focus = _rdflib_term(r.focus)
     value = _rdflib_term(r.value) if r.value is not None else None
     path_node = s.params[SH.path][0] if s is not None and r.path == s.path and s.path is not None else None
@@ -107,13 +115,12 @@ def _finding(dataset: Dataset, report: FastReport, r: ShaclResult, graphs: list[
     hint = None
     if value is not None:
         hint = f"offending value: {short(str(value)) if isinstance(value, URIRef) else value.n3()}"
-    extra = {}
-    if isinstance(focus, BNode):
-        where = dataset.locate(_anchor(dataset.store, r.focus, graphs))  # type: ignore[arg-type]
-        extra = {"file": where.relpath, "line": where.line} if where else {}
+    anchor = anchors.get(r.focus) if isinstance(focus, BNode) else str(focus)
+    loc = where.get(anchor) if anchor else None
+    extra = {"file": loc.relpath, "line": loc.line} if loc else {}
     shape = s.node if s is not None else None
-    return finding_at(
-        dataset, _txt(focus), severity=_SEVERITY.get(r.severity, "violation"), check="shacl",
+    return Finding(
+        focus=_txt(focus), severity=_SEVERITY.get(r.severity, "violation"), check="shacl",
         message=r.message or f"{comp} constraint not met", **extra, path=_txt(path_node),
         component=r.component, value=_txt(value), shape=_txt(shape), hint=hint)
 

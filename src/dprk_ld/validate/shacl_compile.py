@@ -12,6 +12,7 @@ Python over focus nodes. Anything this module cannot compile raises
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -197,10 +198,33 @@ def bind(pattern: str, var: str) -> str:
     return pattern.replace(FV, var)
 
 
-def values_pattern(fp: str, s: Shape) -> str:
-    """``?f`` bound to focus nodes and ``?v`` to their value nodes."""
+_IRI = r"<[^<>\s]+>"
+_SIMPLE_PATH = re.compile(rf"\^?{_IRI}|\({_IRI}(?:\|{_IRI})+\)")
+
+
+def path_scan(path: str) -> str | None:
+    """A pattern binding ``?f`` and ``?v`` to every pair the path links, or None when the path is not
+    a predicate, an inverse predicate or an alternative of predicates (a closure cannot be scanned)."""
+    if not _SIMPLE_PATH.fullmatch(path):
+        return None
+    if path.startswith("^"):
+        return f"?v {path[1:]} ?f"
+    if path.startswith("("):
+        return f"VALUES ?__pv {{ {' '.join(path[1:-1].split('|'))} }} ?f ?__pv ?v"
+    return f"?f {path} ?v"
+
+
+def values_pattern(fp: str, s: Shape, hashed: bool = False) -> str:
+    """``?f`` bound to focus nodes and ``?v`` to their value nodes.
+
+    ``hashed``: for a large focus set, the path's pairs come from a subquery, which Oxigraph joins
+    by hashing instead of one index lookup per focus node (1M triples, 50k claims: 0.27 -> 0.17 s
+    for a predicate, 1.5 -> 0.2 s for an alternative of 13 predicates, written as VALUES)."""
     if s.path is None:
         return f"{bind(fp, '?f')} BIND(?f AS ?v)"
+    scan = path_scan(s.path) if hashed else None
+    if scan is not None:
+        return f"{bind(fp, '?f')} {{ SELECT ?f ?v WHERE {{ {scan} }} }}"
     return f"{bind(fp, '?f')} ?f {s.path} ?v ."
 
 
