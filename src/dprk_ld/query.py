@@ -22,7 +22,6 @@ import decimal
 import re
 import sys
 import types
-import urllib.error
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,8 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from .catalog import UNBOUND, CannedQuery, Param, load_catalog, query_kind
-from .errors import EndpointError, ParameterError, QueryError
+from .catalog import UNBOUND, CannedQuery, Param, load_catalog
+from .errors import ParameterError, QueryError
 from .namespaces import PREFIXES
 
 if TYPE_CHECKING:
@@ -303,117 +302,6 @@ def run_canned(dataset: Dataset, name: str, params: Mapping[str, Any] | None = N
     return results
 
 
-# ---------------------------------------------------------------- remote runs
-
-def _mask(text: str) -> str:
-    """The text with IRIs, strings and comments blanked out (same length), so keywords can be found."""
-    from .catalog import _STRIP
-
-    return _STRIP.sub(lambda m: " " * len(m.group(0)), text)
-
-
-def strip_comments(text: str) -> str:
-    """The query without its ``#`` comments (IRIs and strings containing ``#`` are kept)."""
-    from .catalog import _STRIP
-
-    return _STRIP.sub(lambda m: "" if m.group(0).startswith("#") else m.group(0), text)
-
-
-def with_values(text: str, bindings: Mapping[str, Term]) -> str:
-    """The query with ``VALUES (?a ?b) { (t1 t2) }`` opening its first WHERE group (terms serialised)."""
-    if not bindings:
-        return text
-    masked = _mask(text)
-    where = re.search(r"\bWHERE\s*\{", masked, re.IGNORECASE)
-    if where:
-        brace = where.end() - 1
-    else:
-        form = re.search(r"\b(SELECT|ASK|DESCRIBE)\b", masked, re.IGNORECASE)
-        brace = masked.find("{", form.end()) if form else -1
-    if brace < 0:
-        raise QueryError("cannot bind parameters remotely: the query has no WHERE group")
-    names = " ".join(f"?{k}" for k in bindings)
-    terms = " ".join(str(v) for v in bindings.values())
-    return f"{text[:brace + 1]} VALUES ({names}) {{ ({terms}) }} {text[brace + 1:]}"
-
-
-def with_prologue(text: str) -> str:
-    """The query with PREFIX declarations added for the published prefixes it uses but does not declare."""
-    masked = _mask(text)
-    declared = {m.group(1) for m in re.finditer(r"\bPREFIX\s+([\w-]*):", masked, re.IGNORECASE)}
-    used = {m.group(1) for m in re.finditer(r"(?<![\w?$])([A-Za-z][\w-]*):(?!//)", masked)}
-    missing = [p for p in PREFIXES if p in used and p not in declared]
-    return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing) + text
-
-
-def run_remote(endpoint_url: str, text: str, timeout: float = 30,
-               bindings: Mapping[str, Term] | None = None) -> Results:
-    """Run a query on a SPARQL 1.1 endpoint (POST, SPARQLWrapper); failures raise :class:`EndpointError`."""
-    from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-
-    from .formats import by_media_type
-
-    text = with_prologue(with_values(strip_comments(text), bindings or {}))
-    kind = query_kind(text)
-    client = SPARQLWrapper(endpoint_url)
-    client.setQuery(text)
-    client.queryType = kind.upper()  # SPARQLWrapper's own guess mistakes words like "address" for ADD
-    client.setMethod(POST)
-    client.setOnlyConneg(True)
-    client.setTimeout(int(timeout) if timeout >= 1 else 1)
-    client.setReturnFormat(JSON if kind in ("select", "ask") else TURTLE)
-    try:
-        response = client.query().response
-        body = response.read()
-        media = response.headers.get("Content-Type", "") or ""
-    except SPARQLWrapperException as exc:
-        detail = str(exc).split("Response:")[-1].strip()
-        if detail.startswith(("b'", 'b"')):
-            detail = detail[2:-1]
-        detail = " ".join(detail.replace("\\n", " ").split())[:300]
-        what = {"QueryBadFormed": "rejected the query", "EndPointNotFound": "is not found (HTTP 404)",
-                "Unauthorized": "refused access (HTTP 401/403)", "URITooLong": "found the request too long",
-                "EndPointInternalError": "failed (HTTP 500)"}.get(type(exc).__name__, "failed")
-        raise EndpointError(f"the endpoint {what}: {detail}", endpoint_url,
-                            "check the query and the endpoint URL") from exc
-    except urllib.error.HTTPError as exc:
-        raise EndpointError(f"the endpoint answered HTTP {exc.code} {exc.reason}", endpoint_url) from exc
-    except TimeoutError as exc:
-        raise EndpointError(f"no answer within {timeout:g} s", endpoint_url,
-                            "the endpoint is slow or unreachable; raise --timeout or try later") from exc
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        if isinstance(reason, TimeoutError):
-            raise EndpointError(f"no answer within {timeout:g} s", endpoint_url) from exc
-        raise EndpointError(f"cannot reach the endpoint: {reason}", endpoint_url,
-                            "check the URL (e.g. http://localhost:7878/query) and that it is up") from exc
-    fmt = by_media_type(media)
-    try:
-        if kind in ("select", "ask"):
-            if fmt is None or fmt.kind != "results" or fmt.name == "csv":
-                raise EndpointError(f"the endpoint answered {media or 'no content type'}, not SPARQL results",
-                                    endpoint_url, "is it a SPARQL endpoint? (often …/sparql or …/query)")
-            return _collect(ox.parse_query_results(body, format=fmt.oxigraph))
-        if fmt is None or fmt.kind != "rdf" or fmt.oxigraph is None:
-            raise EndpointError(f"the endpoint answered {media or 'no content type'}, not RDF", endpoint_url,
-                                "is this URL a SPARQL endpoint?")
-        return Results("graph", triples=[ox.Triple(q.subject, q.predicate, q.object)
-                                         for q in ox.parse(body, format=fmt.oxigraph)])
-    except SyntaxError as exc:
-        raise EndpointError(f"the endpoint's answer is not valid {fmt.name if fmt else 'data'}: {exc}",
-                            endpoint_url) from exc
-
-
-def run_canned_remote(endpoint_url: str, catalog: Mapping[str, CannedQuery], name: str,
-                      params: Mapping[str, Any] | None = None, timeout: float = 30) -> Results:
-    """Run a canned query on a remote endpoint, its parameters bound by a VALUES block."""
-    query = find_query(catalog, name)
-    results = run_remote(endpoint_url, prepare(query, params), timeout)
-    results.limit = row_limit(query, params or {})
-    return results
-
-
 # ---------------------------------------------------------------- the Python API
 
 _DATASETS: dict[tuple[str, float], Dataset] = {}
@@ -489,3 +377,14 @@ class _CallableModule(types.ModuleType):
 
 
 sys.modules[__name__].__class__ = _CallableModule
+
+
+# remote runs live in dprk_ld.remote; re-exported here as part of this module's API
+from .remote import (  # noqa: E402, F401
+    _mask,
+    run_canned_remote,
+    run_remote,
+    strip_comments,
+    with_prologue,
+    with_values,
+)

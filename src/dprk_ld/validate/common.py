@@ -31,8 +31,7 @@ def term_line(dataset: Dataset, graph: str, iri: str) -> int | None:
             forms.append(f"{prefix}:{iri[len(ns):]}")
     pattern = re.compile("|".join(re.escape(f) + r"(?![\w-])" for f in forms))
     for lineno, line in enumerate(text.splitlines(), 1):
-        code = line.split("#", 1)[0] if not line.lstrip().startswith("<") else line
-        if pattern.search(code) or pattern.search(line):
+        if not line.lstrip().startswith("#") and pattern.search(line):
             return lineno
     return None
 
