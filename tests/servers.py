@@ -47,6 +47,23 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_until_up(process: subprocess.Popen, url: str, name: str, log_path: Path | None, timeout: float) -> None:
+    """Poll ``url?query=ASK {}`` until it answers 200; fail with the log's tail if the process exits."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            output = log_path.read_text(errors="replace") if log_path else ""
+            raise RuntimeError(f"{name} exited with {process.returncode}: {output[-2000:]}")
+        try:
+            if httpx.get(url, params={"query": "ASK {}"}, timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{name} did not answer on {url} within {timeout:.0f} s")
+        time.sleep(0.05)
+
+
 @contextlib.contextmanager
 def oxigraph_server(tmp_path: Path | None = None, *, union_default_graph: bool = True,
                     persistent: bool = False, read_only: bool = False,
@@ -75,20 +92,7 @@ def oxigraph_server(tmp_path: Path | None = None, *, union_default_graph: bool =
     process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + startup_timeout
-        while True:
-            if process.poll() is not None:
-                output = log_path.read_text(errors="replace") if log_path else ""
-                raise RuntimeError(f"oxigraph serve exited with {process.returncode}: {output[-2000:]}")
-            try:
-                response = httpx.get(f"{base}/query", params={"query": "ASK {}"}, timeout=2)
-                if response.status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"oxigraph serve did not answer on {base} within {startup_timeout} s")
-            time.sleep(0.05)
+        wait_until_up(process, f"{base}/query", "oxigraph serve", log_path, startup_timeout)
         yield base
     finally:
         process.terminate()
@@ -120,3 +124,23 @@ def oxigraph_url(tmp_path: Path) -> Iterator[str]:
     """A running, empty, in-memory Oxigraph server (union default graph); its base URL."""
     with oxigraph_server(tmp_path) as base:
         yield base
+
+
+@contextlib.contextmanager
+def dprk_serve(project: Path, log_dir: Path, timeout: float = 30) -> Iterator[str]:
+    """``dprk-ld serve --project PROJECT`` as a process on a free loopback port; yields its base URL."""
+    import os
+
+    port = free_port()
+    log = log_dir / "serve.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "dprk_ld", "serve", "--project", str(project),
+                                    "--port", str(port)], stdout=out, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_up(process, f"{base}/sparql", "dprk-ld serve", log, timeout)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=10)

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, TSV, TURTLE, XML, SPARQLWrapper
 
-from .servers import free_port
+from .servers import dprk_serve
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "serve"
 PREFIX = "PREFIX dprk: <https://w3id.org/dprk-ld/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
@@ -23,30 +18,8 @@ CONSTRUCT = PREFIX + "CONSTRUCT { ?s rdfs:label ?label } WHERE { ?s a dprk:State
 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "dprk_ld", "serve", "--project", str(FIXTURE),
-                                    "--port", str(port)], stdout=out, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                if process.poll() is not None:
-                    raise RuntimeError(f"dprk-ld serve exited: {log.read_text()[-2000:]}")
-                try:
-                    if httpx.get(base + "/sparql", params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError("dprk-ld serve did not start within 30 s")
-                time.sleep(0.1)
-            yield base + "/sparql"
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+    with dprk_serve(FIXTURE, tmp_path_factory.mktemp("serve")) as base:
+        yield base + "/sparql"
 
 
 def client(endpoint: str, query: str, fmt: str, method: str = "GET") -> SPARQLWrapper:

@@ -7,8 +7,6 @@ screenshots of the index and of one claim page to test-output/.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
@@ -18,18 +16,10 @@ import pytest
 from dprk_ld.load import load_project
 from dprk_ld.publish import build_release
 
+from .browser import OUTPUT, chromium, needs_chromium, severe
+
 FIXTURE = Path(__file__).parent / "fixtures" / "build"
-OUTPUT = Path(__file__).resolve().parent.parent / "test-output"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
-
-pytestmark = pytest.mark.skipif(not (CHROMIUM and DRIVER),
-                                reason="chromium and chromium-driver (Debian packages) are not installed")
-webdriver = pytest.importorskip("selenium.webdriver")
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--window-size=1200,900")
-
+pytestmark = needs_chromium
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -40,21 +30,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser():
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="dprk-ld-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={profile}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+    yield from chromium()
 
 
 class Links(HTMLParser):
@@ -66,10 +42,6 @@ class Links(HTMLParser):
         for name, value in attrs:
             if name in ("href", "src") and value:
                 self.links.append(value)
-
-
-def severe(driver) -> list[dict]:
-    return [e for e in driver.get_log("browser") if e.get("level") in ("SEVERE", "ERROR")]
 
 
 def test_pages_load_without_console_errors_and_screenshots(site: Path, browser) -> None:
