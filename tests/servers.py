@@ -127,15 +127,15 @@ def oxigraph_url(tmp_path: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def dprk_serve(project: Path, log_dir: Path, timeout: float = 30) -> Iterator[str]:
-    """``dprk-ld serve --project PROJECT`` as a process on a free loopback port; yields its base URL."""
+def dprk_serve(project: Path, log_dir: Path, timeout: float = 30, *extra: str) -> Iterator[str]:
+    """``dprk-ld serve --project PROJECT [EXTRA…]`` as a process on a free loopback port; yields its base URL."""
     import os
 
     port = free_port()
     log = log_dir / "serve.log"
     with open(log, "wb") as out:
         process = subprocess.Popen([sys.executable, "-m", "dprk_ld", "serve", "--project", str(project),
-                                    "--port", str(port)], stdout=out, stderr=subprocess.STDOUT,
+                                    "--port", str(port), *extra], stdout=out, stderr=subprocess.STDOUT,
                                    env={**os.environ, "PYTHONUNBUFFERED": "1"})
         base = f"http://127.0.0.1:{port}"
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, TSV, TURTLE, XML, SPARQLWrapper
 
@@ -77,3 +78,13 @@ def test_update_refused(endpoint: str) -> None:
     with pytest.raises((SPARQLWrapperException, Exception)) as info:
         sparql.query()
     assert "403" in str(info.value) or "Forbidden" in str(info.value) or "not accepted" in str(info.value)
+
+
+def test_several_workers_answer(tmp_path) -> None:
+    """`dprk-ld serve --workers 2`: uvicorn worker processes, each with the dataset, all answering."""
+    with dprk_serve(FIXTURE, tmp_path, 60, "--workers", "2") as base:
+        answers = {httpx.get(base + "/sparql", params={"query": "ASK { ?s a ?t }"},
+                             headers={"Accept": "application/sparql-results+json"}, timeout=10).json()["boolean"]
+                   for _ in range(20)}
+        assert answers == {True}
+    assert "2 worker(s)" in (tmp_path / "serve.log").read_text()
