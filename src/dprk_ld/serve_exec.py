@@ -22,10 +22,11 @@ Two shortcuts keep small queries cheap (``benchmarks/serve.py`` measures them):
 from __future__ import annotations
 
 import asyncio
+import queue
 import threading
 import time
 from collections.abc import Callable, Hashable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,55 @@ from .formats import Format
 from .query import Results, syntax_error
 
 DEFAULT_INLINE_UNDER_S = 0.002
+
+
+class DaemonPool(Executor):
+    """A fixed pool of daemon worker threads (the ``concurrent.futures.Executor`` interface).
+
+    ``ThreadPoolExecutor`` joins its workers at interpreter exit, and pyoxigraph cannot cancel a
+    query inside one evaluation step (a big aggregate or sort): a runaway query would keep the
+    server from stopping until it ends. Daemon workers let the process exit at once.
+    """
+
+    def __init__(self, max_workers: int, thread_name_prefix: str = "pool") -> None:
+        self._max_workers = max_workers
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._threads = [threading.Thread(target=self._work, name=f"{thread_name_prefix}_{i}", daemon=True)
+                         for i in range(max_workers)]
+        for thread in self._threads:
+            thread.start()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        future: Future = Future()
+        self._queue.put((future, fn, args, kwargs))
+        return future
+
+    def _work(self) -> None:
+        while (item := self._queue.get()) is not None:
+            future, fn, args, kwargs = item
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(fn(*args, **kwargs))
+            except BaseException as exc:  # noqa: BLE001 - handed to the awaiting request
+                future.set_exception(exc)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if cancel_futures:
+            pending = []
+            while True:
+                try:
+                    pending.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            for item in pending:
+                if item is not None:
+                    item[0].cancel()
+        for _ in self._threads:
+            self._queue.put(None)
+        if wait:
+            for thread in self._threads:
+                thread.join()
 
 
 class Cancelled(Exception):
@@ -53,7 +103,7 @@ class Runner:
         self.inline_under_s = inline_under_s
         self.memory = memory
         self.fast: dict[Hashable, None] = {}
-        self.executor = ThreadPoolExecutor(max_workers=max_concurrent, thread_name_prefix="dprk-sparql")
+        self.executor = DaemonPool(max_concurrent, thread_name_prefix="dprk-sparql")
         self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
 
     def _semaphore(self) -> asyncio.Semaphore:
