@@ -39,6 +39,11 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except DprkError as exc:
             click.secho(f"error: {exc}", fg="red", err=True)
             sys.exit(exc.exit_code)
+        except OSError as exc:  # a path the user gave cannot be read or written
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.secho(f"error: {where}{exc.strerror or exc}", fg="red", err=True)
+            click.secho("  hint: check that the folder exists and is writable", fg="red", err=True)
+            sys.exit(2)
 
     return wrapper
 
@@ -230,8 +235,10 @@ def sparql(query_text: str | None, query_file: Path | None, fmt: str | None, end
 def serve(project_dir: Path | None, host: str, port: int, timeout_s: float, max_results: int, workers: int,
           wikidata_view: bool) -> None:
     """Serve the dataset: a read-only SPARQL endpoint, canned queries and linked-data pages."""
+    from .project import find_project
     from .serve import serve_project
 
+    find_project(project_dir)  # a wrong --project fails before anything is announced
     click.echo(f"serving on http://{host}:{port}/ (SPARQL at /sparql, {workers} worker(s))", err=True)
     serve_project(project_dir, host=host, port=port, workers=workers, timeout_s=timeout_s,
                   max_results=max_results, wikidata_view=wikidata_view)
