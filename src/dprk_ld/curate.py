@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SourceError
-from .namespaces import PREFIXES
 
 
 def read_article(path: Path) -> str:
@@ -156,8 +155,3 @@ def source_turtle(
         lines.append(f"    schema:url <{url}> ;")
     lines[-1] = lines[-1][:-2] + " ."
     return "\n".join(lines) + "\n"
-
-
-def prefix_block(*names: str) -> str:
-    """``@prefix`` lines for the named published prefixes."""
-    return "".join(f"@prefix {n}: <{PREFIXES[n]}> .\n" for n in names)

@@ -147,14 +147,11 @@ def describe(store: ox.Store, info: ReleaseInfo, dumps: list[Path], root: Path) 
     add(ds, VOID + "triples", lit(str(_count(store, union)), datatype=integer))
     add(ds, VOID + "entities", lit(str(_count(
         store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?s)) }")), datatype=integer))
-    add(ds, VOID + "distinctSubjects", lit(str(_count(
-        store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")), datatype=integer))
-    add(ds, VOID + "distinctObjects", lit(str(_count(
-        store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }")), datatype=integer))
-    add(ds, VOID + "classes", lit(str(_count(
-        store, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }")), datatype=integer))
-    add(ds, VOID + "properties", lit(str(_count(
-        store, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }")), datatype=integer))
+    for prop, pattern in (("distinctSubjects", "DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
+                          ("distinctObjects", "DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"),
+                          ("classes", "DISTINCT ?c) AS ?n) WHERE { ?s a ?c }"),
+                          ("properties", "DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }")):
+        add(ds, VOID + prop, lit(str(_count(store, "SELECT (COUNT(" + pattern)), datatype=integer))
     for row in store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c",
                            use_default_graph_as_union=True):
         part = n(f"{DATASET_IRI}#class-{_local(row[0].value)}")

@@ -100,16 +100,6 @@ def run_hermit(dataset: Dataset, graphs: list[str], timeout: float = 300) -> tup
     return hermit(lambda out: _write_ntriples(dataset, graphs, out), dataset.triples, timeout)
 
 
-def explain_disjointness(dataset: Dataset) -> list[Finding]:
-    """Individuals whose classes (asserted, inherited, or implied by domain/range) are disjoint."""
-    return owl_rules.disjoint_clashes(dataset, owl_rules.TBox.of(dataset))
-
-
-def check_owl(dataset: Dataset, *, threshold: int | None = None) -> list[Finding]:
-    """Findings for an inconsistent ontology + data; [] when consistent. Raises ReasonerUnavailable."""
-    return check_owl_detailed(dataset, threshold=threshold)[0]
-
-
 def check_owl_detailed(dataset: Dataset, *, threshold: int | None = None) -> tuple[list[Finding], str]:
     """(findings, which strategy ran) — full HermiT up to ``threshold`` triples, rules + sample above."""
     limit = full_max() if threshold is None else threshold
