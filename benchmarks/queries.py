@@ -18,9 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from dprk_ld.catalog import load_catalog
 from dprk_ld.load import load_project
 from dprk_ld.query import prepare, run_sparql
+from dprk_ld.query.catalog import load_catalog
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -40,10 +40,10 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from dprk_ld.catalog import load_catalog  # noqa: E402
 from dprk_ld.load import load_project  # noqa: E402
 from dprk_ld.query import prepare, with_prologue  # noqa: E402
-from dprk_ld.wikidata import add_wikidata_view  # noqa: E402
+from dprk_ld.query.catalog import load_catalog  # noqa: E402
+from dprk_ld.wikidata.view import add_wikidata_view  # noqa: E402
 
 SMALL = ("PREFIX dprk: <https://w3id.org/dprk-ld/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
          "SELECT ?s ?label WHERE { ?s a dprk:State ; rdfs:label ?label } ORDER BY ?s ?label LIMIT 10")

@@ -263,7 +263,7 @@ def test_real_dataset_builds(tmp_path: Path) -> None:
 
 def test_wikidata_view_dump(release: Path) -> None:
     """dumps/dprk-ld-wikidata.nq(.gz): parses, equals wikidata_view_nquads, is listed and described."""
-    from dprk_ld.wikidata import VIEW_GRAPH, wikidata_view_nquads
+    from dprk_ld.wikidata.view import VIEW_GRAPH, wikidata_view_nquads
 
     dump = release / "dumps" / "dprk-ld-wikidata.nq"
     data = dump.read_bytes()

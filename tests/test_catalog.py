@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dprk_ld.catalog import Param, load_catalog, parse_query_file, query_kind, violation_queries
 from dprk_ld.errors import QueryError
+from dprk_ld.query.catalog import Param, load_catalog, parse_query_file, query_kind, violation_queries
 
 FIXTURE = Path(__file__).parent / "fixtures" / "query"
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,6 +1,6 @@
 """``dprk-ld validate --engine fast`` and ``--engine pyshacl`` report identical SHACL findings.
 
-Compared as sorted :class:`dprk_ld.report.Finding` lists (focus, path, component, value, shape,
+Compared as sorted :class:`dprk_ld.validate.report.Finding` lists (focus, path, component, value, shape,
 severity, message, file:line) on the mini fixture, on a synthesised project with injected
 violations of every kind (benchmarks/synth.py), and on the real dataset, through the CLI's JSON.
 """

@@ -1,11 +1,11 @@
-"""SPARQL 1.1 Protocol request parsing and the read-only checks (dprk_ld.protocol), as pure functions."""
+"""SPARQL 1.1 Protocol request parsing and the read-only checks (dprk_ld.serve.protocol), as pure functions."""
 
 from __future__ import annotations
 
 import pytest
 
 from dprk_ld.errors import Refused, RequestError
-from dprk_ld.protocol import check_query, parse_request, tokens
+from dprk_ld.serve.protocol import check_query, parse_request, tokens
 
 FORM = "application/x-www-form-urlencoded"
 GRAPHS = {"https://w3id.org/dprk-ld/graph/data/a000.ttl"}

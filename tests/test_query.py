@@ -13,7 +13,6 @@ import pytest
 from click.testing import CliRunner
 
 import dprk_ld
-from dprk_ld.catalog import Param, load_catalog
 from dprk_ld.cli import main
 from dprk_ld.errors import ParameterError, QueryError
 from dprk_ld.load import load_project
@@ -29,6 +28,7 @@ from dprk_ld.query import (
     with_prologue,
     with_values,
 )
+from dprk_ld.query.catalog import Param, load_catalog
 
 FIXTURE = Path(__file__).parent / "fixtures" / "query"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -311,19 +311,17 @@ def test_cli_sparql_from_stdin():
 
 # ---------------------------------------------------------------- Python API
 
-def test_python_api_is_the_callable_module():
-    res = dprk_ld.query("pair", project=FIXTURE, b="state:RUS")
+def test_python_api_canned():
+    res = dprk_ld.canned("pair", project=FIXTURE, b="state:RUS")
     assert [r["claim"] for r in res.values()] == [CLAIM + "a001-troops"]
-    from dprk_ld.query import run_remote
-
-    assert callable(dprk_ld.query) and dprk_ld.query.run_remote is run_remote
+    assert "canned" in dir(dprk_ld) and "canned" in dprk_ld.__all__
     with pytest.raises(ParameterError):
-        dprk_ld.query("pair", project=FIXTURE)
+        dprk_ld.canned("pair", project=FIXTURE)
 
 
 def test_real_violation_queries_catch_fixture_errors(dataset):
     """The project's *-violation queries find the errors planted in the fixture data."""
-    from dprk_ld.catalog import violation_queries
+    from dprk_ld.query.catalog import violation_queries
 
     real = Path(__file__).resolve().parent.parent
     found: dict[str, set[tuple[str, str]]] = {}

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from dprk_ld.catalog import load_catalog, violation_queries
 from dprk_ld.load import load_project
 from dprk_ld.query import Results, run_canned
+from dprk_ld.query.catalog import load_catalog, violation_queries
 
 ROOT = Path(__file__).resolve().parent.parent
 ID = "https://w3id.org/dprk-ld/id/"

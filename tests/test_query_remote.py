@@ -13,11 +13,11 @@ import pytest
 from click.testing import CliRunner
 from servers import load_dataset, oxigraph_server
 
-from dprk_ld.catalog import load_catalog
 from dprk_ld.cli import main
 from dprk_ld.errors import EndpointError
 from dprk_ld.load import load_project
 from dprk_ld.query import run_canned, run_canned_remote, run_remote, run_sparql
+from dprk_ld.query.catalog import load_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "query"

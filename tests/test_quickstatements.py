@@ -1,4 +1,4 @@
-"""QuickStatements V1 export (dprk_ld.quickstatements): line by line on the fixture, skips, real data."""
+"""QuickStatements V1 export (dprk_ld.wikidata.quickstatements): line by line on the fixture, skips, real data."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from dprk_ld.cli import main
 from dprk_ld.load import load_project
-from dprk_ld.quickstatements import export_quickstatements, qs_date, qs_string
+from dprk_ld.wikidata.quickstatements import export_quickstatements, qs_date, qs_string
 
 HERE = Path(__file__).resolve().parent
 FIXTURE = HERE / "fixtures" / "wikidata" / "project"

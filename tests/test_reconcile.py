@@ -1,4 +1,4 @@
-"""reconcile (dprk_ld.reconcile) against a real Oxigraph server on loopback, loaded with a Wikidata-shaped fixture."""
+"""reconcile (dprk_ld.wikidata.reconcile) against a real Oxigraph server on loopback (Wikidata-shaped fixture)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from dprk_ld.cli import main
 from dprk_ld.errors import EndpointError
 from dprk_ld.load import load_project
-from dprk_ld.reconcile import reconcile
+from dprk_ld.wikidata.reconcile import reconcile
 from tests.servers import free_port, oxigraph_server
 
 HERE = Path(__file__).resolve().parent
@@ -108,7 +108,7 @@ def test_federated_query_joins_our_endpoint_with_a_wikidata_shaped_one(endpoint,
     """docs/wikidata-federated.rq, run by a client (pyoxigraph), with both SERVICE IRIs on loopback."""
     import pyoxigraph as ox
 
-    from dprk_ld.wikidata import add_wikidata_view
+    from dprk_ld.wikidata.view import add_wikidata_view
     from tests.servers import load_dataset
 
     ours = load_project(FIXTURE)

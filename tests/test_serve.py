@@ -229,7 +229,7 @@ def test_cors(app: Any) -> None:
 
 
 def test_internal_error_is_500(dataset: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from dprk_ld import serve
+    from dprk_ld.serve import app as serve
 
     broken = create_app(dataset)
     monkeypatch.setattr(serve, "_answer", lambda *a, **k: 1 / 0)

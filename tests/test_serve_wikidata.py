@@ -3,7 +3,7 @@
 Runs the WDQS-style example queries of docs/wikidata-queries/ through ``/sparql`` on the bundled
 dataset, checks the view graph is part of the served dataset (union default graph, FROM, service
 description) and that canned queries still see the project's files only. Also the fast paths of
-:mod:`dprk_ld.serve_exec` (pyoxigraph serialisation, inline runs) against the row-by-row path.
+:mod:`dprk_ld.serve.execute` (pyoxigraph serialisation, inline runs) against the row-by-row path.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dprk_ld.load import load_project
 from dprk_ld.namespaces import PREFIXES
 from dprk_ld.query import run_canned
 from dprk_ld.serve import create_app
-from dprk_ld.wikidata import VIEW_GRAPH
+from dprk_ld.wikidata.view import VIEW_GRAPH
 
 from .test_serve import call
 

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from dprk_ld import wikidata as w
+from dprk_ld.wikidata import view as w
 from dprk_ld.load import load_project
 
 HERE = Path(__file__).resolve().parent

@@ -77,8 +77,8 @@ def validate(project_dir: Path | None, sources: Path | None, fmt: str, fail_on: 
     2 the project cannot be loaded.
     """
     from .load import load_project
-    from .report import RENDERERS
     from .validate import validate as run_validation
+    from .validate.report import RENDERERS
 
     dataset = load_project(project_dir)
     report = run_validation(dataset, sources=sources, require_reasoner=require_reasoner, engine=engine,
@@ -172,8 +172,8 @@ def query_command(name: str | None, list_queries: bool, params: tuple[str, ...],
     import json
 
     from . import query as q
-    from .catalog import load_catalog
     from .errors import QueryError
+    from .query.catalog import load_catalog
 
     if list_queries or not name:
         if not list_queries:
@@ -236,7 +236,7 @@ def serve(project_dir: Path | None, host: str, port: int, timeout_s: float, max_
           wikidata_view: bool) -> None:
     """Serve the dataset: a read-only SPARQL endpoint, canned queries and linked-data pages."""
     from .project import find_project
-    from .serve import serve_project
+    from .serve.app import serve_project
 
     find_project(project_dir)  # a wrong --project fails before anything is announced
     click.echo(f"serving on http://{host}:{port}/ (SPARQL at /sparql, {workers} worker(s))", err=True)
@@ -314,7 +314,7 @@ def export_group() -> None:
 def export_quickstatements_command(project_dir: Path | None, out_file: Path | None) -> None:
     """QuickStatements V1 lines for the claims that map to Wikidata, and a report of the rest."""
     from .load import load_project
-    from .quickstatements import export_quickstatements
+    from .wikidata.quickstatements import export_quickstatements
 
     result = export_quickstatements(load_project(project_dir))
     if out_file is None:
@@ -336,7 +336,7 @@ def reconcile(project_dir: Path | None, endpoint: str, fmt: str, timeout: float)
     import json
 
     from .load import load_project
-    from .reconcile import reconcile as run_reconcile
+    from .wikidata.reconcile import reconcile as run_reconcile
 
     report = run_reconcile(load_project(project_dir), endpoint, timeout)
     if fmt == "json":

@@ -111,8 +111,8 @@ WIKIDATA_DUMP = "dprk-ld-wikidata.nq"
 
 
 def _write_wikidata_view(dataset: Dataset, out_dir: Path, say: Progress) -> list[Path]:
-    """The Wikidata-style view (:mod:`dprk_ld.wikidata`) as sorted N-Quads in its own named graph, + gzip."""
-    from ..wikidata import wikidata_view_nquads
+    """The Wikidata-style view (:mod:`dprk_ld.wikidata.view`) as sorted N-Quads in its own named graph, + gzip."""
+    from ..wikidata.view import wikidata_view_nquads
 
     say(f"Wikidata-style view ({WIKIDATA_DUMP})")
     data = wikidata_view_nquads(dataset)

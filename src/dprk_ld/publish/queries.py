@@ -1,6 +1,6 @@
 """The canned-query pages of the static site, with results computed at build time.
 
-Implements the catalogue contract of :mod:`dprk_ld.catalog` (``queries/*.rq`` with a metadata
+Implements the catalogue contract of :mod:`dprk_ld.query.catalog` (``queries/*.rq`` with a metadata
 header) and runs each query with its default parameters through :func:`dprk_ld.query.run_canned`.
 Each query gets a page with its SPARQL text, the ``.rq`` file and its results as a table plus
 SPARQL JSON and CSV files. Queries that need a parameter without default are listed, not run;
@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from ..errors import DprkError
+from ..query.catalog import load_catalog
+from ..query.engine import run_canned
+from ..query.render import render
 from .model import compact
 
 if TYPE_CHECKING:
@@ -33,14 +36,7 @@ def write_query_pages(site: Site, dataset: Any) -> None:
     if dataset is None:
         note = "No dataset was given to the site builder, so no query was run."
     else:
-        try:
-            from ..catalog import load_catalog
-            from ..query import render, run_canned
-        except ImportError:  # pragma: no cover - the query layer is part of the package
-            note = "The query layer is not installed; queries are listed without results."
-            load_catalog = None  # type: ignore[assignment]
-        if load_catalog is not None:
-            catalog = {k: v for k, v in load_catalog(dataset.project).items() if not v.is_violation}
+        catalog = {k: v for k, v in load_catalog(dataset.project).items() if not v.is_violation}
     for name, query in sorted(catalog.items()):
         at = f"queries/{name}.html"
         (site.out / "queries").mkdir(parents=True, exist_ok=True)

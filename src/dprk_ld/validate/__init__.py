@@ -16,8 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..load import Dataset
-from ..report import CheckRun, Finding, Report
 from . import citations, ontology, owl, queries, shacl, vocabulary
+from .report import CheckRun, Finding, Report
 
 ALL_CHECKS = ("shacl", "shapes", "owl", "vocabulary", "ontology", "citations", "queries")
 

@@ -16,8 +16,8 @@ from pathlib import Path
 from ..errors import SourceError
 from ..load import Dataset
 from ..namespaces import sparql_prologue
-from ..report import Finding
 from .common import finding_at, short
+from .report import Finding
 
 
 @dataclass

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..load import Dataset
 from ..namespaces import ONTOLOGY_NS
-from ..report import Finding
+from .report import Finding
 
 _PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE)
 

@@ -30,8 +30,8 @@ from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF, RDFS, SH
 
 from ..load import Dataset
-from ..report import Finding
 from .fastshacl_queries import _TARGETS, QueryBuilder, Task
+from .report import Finding
 from .shacl_compile import (
     FV,
     WRAP,

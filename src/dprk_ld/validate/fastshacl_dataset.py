@@ -3,7 +3,7 @@
 Validates a :class:`dprk_ld.load.Dataset`'s data graphs plus what pyshacl's data graph borrows
 from the ontology (:func:`dprk_ld.validate.shacl.hierarchy_graph`), both copied into one temporary
 named graph of the store that is dropped afterwards, and turns the results into the same
-:class:`dprk_ld.report.Finding` values as :func:`dprk_ld.validate.shacl.findings_from_report`.
+:class:`dprk_ld.validate.report.Finding` values as :func:`dprk_ld.validate.shacl.findings_from_report`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDFS, SH
 
 from ..load import Dataset, Location
-from ..report import Finding
 from .fastshacl import FastReport, ShaclResult, _Validator, only_shapes, ox_nt, validate_store
+from .report import Finding
 from .shacl_compile import SH_NS, XSD_NS, Shape
 
 #: the validated graph, a temporary copy: data graphs + hierarchy (``{}``: a fresh id per run)

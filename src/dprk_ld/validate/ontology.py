@@ -15,8 +15,8 @@ from rdflib import OWL, RDF, RDFS, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from ..load import Dataset
-from ..report import Finding
 from .common import finding_at, is_ours, short
+from .report import Finding
 
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
 HEADER = {

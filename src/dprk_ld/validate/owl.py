@@ -31,8 +31,8 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from ..load import Dataset
-from ..report import Finding
 from . import owl_rules
+from .report import Finding
 
 #: Above this many triples (ontology + data) HermiT sees a sample, and rules see everything:
 #: HermiT stays under a minute and under owlready2's 2 GB heap up to here (docs/scale.md).

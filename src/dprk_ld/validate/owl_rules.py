@@ -26,8 +26,8 @@ from rdflib import OWL, RDF, RDFS, XSD, Graph, URIRef
 from rdflib.collection import Collection
 
 from ..load import Dataset
-from ..report import Finding
 from .common import finding_at, short
+from .report import Finding
 
 #: Individuals per asserted class that HermiT sees above the threshold.
 SAMPLE_PER_CLASS = 50

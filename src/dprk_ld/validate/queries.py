@@ -7,16 +7,13 @@ the node, a ``?message`` variable (if any) the text, else the query's title.
 from __future__ import annotations
 
 from ..load import Dataset
-from ..report import Finding
+from ..query.catalog import load_catalog, violation_queries
+from ..query.engine import run_canned
 from .common import finding_at
+from .report import Finding
 
 
 def check_violation_queries(dataset: Dataset) -> list[Finding]:
-    try:
-        from ..catalog import load_catalog, violation_queries
-        from ..query import run_canned
-    except ImportError:  # the query layer is optional for validation
-        return []
     findings: list[Finding] = []
     for q in violation_queries(load_catalog(dataset.project)):
         results = run_canned(dataset, q.name, {})

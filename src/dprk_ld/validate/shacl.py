@@ -22,8 +22,8 @@ from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from ..load import Dataset
-from ..report import Finding
 from .common import finding_at, short
+from .report import Finding
 
 ShaclError = (ConstraintLoadError, ShapeLoadError, ReportableRuntimeError)
 

@@ -11,8 +11,8 @@ import difflib
 
 from ..load import Dataset
 from ..namespaces import ONTOLOGY_NS
-from ..report import Finding
 from .common import short, term_line
+from .report import Finding
 
 DECLARING_TYPES = [
     "http://www.w3.org/2002/07/owl#Class",

@@ -35,8 +35,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import QueryError
-from .project import Project, find_project
+from ..errors import QueryError
+from ..project import Project, find_project
 
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "date", "gYear", "boolean")
 REQUIRED = "-"
@@ -98,7 +98,7 @@ _PARAM = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>\w+)\s+(?P<default>\S+)
                     r"(?:\s+(?:(?:—|--|-|–)(?:\s+|$))?(?P<desc>.*))?$")
 _KIND = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 #: IRIs, long and short strings, comments: blanked out before looking for keywords
-_STRIP = re.compile(r"<[^<>\"{}|^`\\\s]*>"
+STRIP = re.compile(r"<[^<>\"{}|^`\\\s]*>"
                     r"|\"\"\"[\s\S]*?\"\"\"|'''[\s\S]*?'''"
                     r"|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'"
                     r"|#[^\n]*")
@@ -106,7 +106,7 @@ _STRIP = re.compile(r"<[^<>\"{}|^`\\\s]*>"
 
 def query_kind(text: str) -> str:
     """select, ask, construct or describe: the first query-form keyword outside IRIs, strings and comments."""
-    match = _KIND.search(_STRIP.sub(" ", text))
+    match = _KIND.search(STRIP.sub(" ", text))
     if not match:
         raise QueryError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE found",
                          hint="SPARQL updates are not run; write a query")

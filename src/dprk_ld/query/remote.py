@@ -3,66 +3,22 @@
 Canned-query parameters are bound by a ``VALUES`` block of terms serialised by pyoxigraph (never
 user text), so a remote endpoint runs the very text a local run does. Failures — HTTP errors,
 timeouts, unreachable hosts, answers that are not SPARQL results or RDF — raise
-:class:`~dprk_ld.errors.EndpointError`. The names used here from :mod:`dprk_ld.query` are imported
-inside the functions, so either module can be imported first.
-"""
+:class:`~dprk_ld.errors.EndpointError`. """
 
 from __future__ import annotations
 
-import re
 import urllib.error
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pyoxigraph as ox
 
+from ..errors import EndpointError
+from ..formats import by_media_type
 from .catalog import CannedQuery, query_kind
-from .errors import EndpointError, QueryError
-from .namespaces import PREFIXES
-
-if TYPE_CHECKING:
-    from .query import Results, Term  # noqa: F401
-
-
-def _mask(text: str) -> str:
-    """The text with IRIs, strings and comments blanked out (same length), so keywords can be found."""
-    from .catalog import _STRIP
-
-    return _STRIP.sub(lambda m: " " * len(m.group(0)), text)
-
-
-def strip_comments(text: str) -> str:
-    """The query without its ``#`` comments (IRIs and strings containing ``#`` are kept)."""
-    from .catalog import _STRIP
-
-    return _STRIP.sub(lambda m: "" if m.group(0).startswith("#") else m.group(0), text)
-
-
-def with_values(text: str, bindings: Mapping[str, Term]) -> str:
-    """The query with ``VALUES (?a ?b) { (t1 t2) }`` opening its first WHERE group (terms serialised)."""
-    if not bindings:
-        return text
-    masked = _mask(text)
-    where = re.search(r"\bWHERE\s*\{", masked, re.IGNORECASE)
-    if where:
-        brace = where.end() - 1
-    else:
-        form = re.search(r"\b(SELECT|ASK|DESCRIBE)\b", masked, re.IGNORECASE)
-        brace = masked.find("{", form.end()) if form else -1
-    if brace < 0:
-        raise QueryError("cannot bind parameters remotely: the query has no WHERE group")
-    names = " ".join(f"?{k}" for k in bindings)
-    terms = " ".join(str(v) for v in bindings.values())
-    return f"{text[:brace + 1]} VALUES ({names}) {{ ({terms}) }} {text[brace + 1:]}"
-
-
-def with_prologue(text: str) -> str:
-    """The query with PREFIX declarations added for the published prefixes it uses but does not declare."""
-    masked = _mask(text)
-    declared = {m.group(1) for m in re.finditer(r"\bPREFIX\s+([\w-]*):", masked, re.IGNORECASE)}
-    used = {m.group(1) for m in re.finditer(r"(?<![\w?$])([A-Za-z][\w-]*):(?!//)", masked)}
-    missing = [p for p in PREFIXES if p in used and p not in declared]
-    return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing) + text
+from .params import find_query, prepare, row_limit
+from .results import Results, Term, collect
+from .text import strip_comments, with_prologue, with_values
 
 
 def run_remote(endpoint_url: str, text: str, timeout: float = 30,
@@ -70,9 +26,6 @@ def run_remote(endpoint_url: str, text: str, timeout: float = 30,
     """Run a query on a SPARQL 1.1 endpoint (POST, SPARQLWrapper); failures raise :class:`EndpointError`."""
     from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-
-    from .formats import by_media_type
-    from .query import Results, _collect
 
     text = with_prologue(with_values(strip_comments(text), bindings or {}))
     kind = query_kind(text)
@@ -114,7 +67,7 @@ def run_remote(endpoint_url: str, text: str, timeout: float = 30,
             if fmt is None or fmt.kind != "results" or fmt.name == "csv":
                 raise EndpointError(f"the endpoint answered {media or 'no content type'}, not SPARQL results",
                                     endpoint_url, "is it a SPARQL endpoint? (often …/sparql or …/query)")
-            return _collect(ox.parse_query_results(body, format=fmt.oxigraph))
+            return collect(ox.parse_query_results(body, format=fmt.oxigraph))
         if fmt is None or fmt.kind != "rdf" or fmt.oxigraph is None:
             raise EndpointError(f"the endpoint answered {media or 'no content type'}, not RDF", endpoint_url,
                                 "is this URL a SPARQL endpoint?")
@@ -128,11 +81,7 @@ def run_remote(endpoint_url: str, text: str, timeout: float = 30,
 def run_canned_remote(endpoint_url: str, catalog: Mapping[str, CannedQuery], name: str,
                       params: Mapping[str, Any] | None = None, timeout: float = 30) -> Results:
     """Run a canned query on a remote endpoint, its parameters bound by a VALUES block."""
-    from .query import find_query, prepare, row_limit
-
     query = find_query(catalog, name)
     results = run_remote(endpoint_url, prepare(query, params), timeout)
     results.limit = row_limit(query, params or {})
     return results
-
-

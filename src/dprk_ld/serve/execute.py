@@ -32,9 +32,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .errors import QueryError, RequestError
-from .formats import Format
-from .query import Results, syntax_error
+from ..errors import QueryError, RequestError
+from ..formats import Format
+from ..query import Results, syntax_error
 
 DEFAULT_INLINE_UNDER_S = 0.002
 

@@ -8,7 +8,7 @@ Starlette app around one already-loaded :class:`~dprk_ld.load.Dataset`; nothing 
 request.
 
 Limits (defaults below, all configurable): queries run under a deadline (``timeout_s``, then 503)
-in at most ``max_concurrent`` worker threads, as :mod:`dprk_ld.serve_exec` describes (with the
+in at most ``max_concurrent`` worker threads, as :mod:`dprk_ld.serve.execute` describes (with the
 shortcuts that keep small queries cheap). Results beyond ``max_results`` rows (or triples) are cut
 off and the response says so in ``X-Result-Truncated: true`` and ``X-Result-Limit``. Bodies above
 ``max_body`` bytes get 413.
@@ -44,16 +44,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from ..errors import DprkError, NotAcceptable, QueryError, RequestError
+from ..formats import BY_NAME, Format, by_extension, by_media_type, negotiate
+from ..load import Dataset
+from ..namespaces import ID, ONTOLOGY_IRI, PREFIXES
+from ..query import Results, find_query, prepare
+from ..query.catalog import CannedQuery, load_catalog
+from ..query.render import render
 from . import pages
-from .catalog import CannedQuery, load_catalog
-from .errors import DprkError, NotAcceptable, QueryError, RequestError
-from .formats import BY_NAME, Format, by_extension, by_media_type, negotiate
-from .load import Dataset
-from .namespaces import ID, ONTOLOGY_IRI, PREFIXES
+from .execute import DEFAULT_INLINE_UNDER_S, Answer, Runner, execute
 from .protocol import QueryCheck, check_query, parse_request
-from .query import Results, find_query, prepare
-from .render import render
-from .serve_exec import DEFAULT_INLINE_UNDER_S, Answer, Runner, execute
 
 log = logging.getLogger("dprk_ld.serve")
 
@@ -108,7 +108,7 @@ def _payload(results: Results, fmt: Format, **page: Any) -> Response:
     if fmt.name == "html":
         return Response(pages.results_page(results, **page), media_type="text/html; charset=utf-8")
     if results.kind == "select" and fmt.name == "json":  # render's indented JSON is 3x slower
-        from .render import _json_term
+        from ..query.render import _json_term
 
         bindings = [{v: _json_term(t) for v, t in row.items() if t is not None} for row in results.rows]
         body: str | bytes = json.dumps({"head": {"vars": results.variables}, "results": {"bindings": bindings}},
@@ -158,7 +158,7 @@ def create_app(dataset: Dataset, *, timeout_s: float = DEFAULT_TIMEOUT_S,
     """
     store = dataset.store
     if wikidata_view:
-        from .wikidata import VIEW_GRAPH, add_wikidata_view
+        from ..wikidata.view import VIEW_GRAPH, add_wikidata_view
 
         if not store.contains_named_graph(ox.NamedNode(VIEW_GRAPH)):
             add_wikidata_view(dataset)
@@ -361,23 +361,23 @@ def serve_project(project_dir: Path | None, host: str = "127.0.0.1", port: int =
     """Load the project and serve it; ``workers`` > 1 starts that many uvicorn worker processes, each
     loading the dataset itself (memory grows by one loaded dataset per worker)."""
     if workers <= 1:
-        from .load import load_project
+        from ..load import load_project
 
         serve(load_project(project_dir), host=host, port=port, **options)
         return
     import uvicorn
 
-    from .project import find_project
+    from ..project import find_project
 
     find_project(project_dir)  # a wrong --project fails here, once, not in every worker
     os.environ[CONFIG_ENV] = json.dumps({"project": str(project_dir) if project_dir else None, **options})
-    uvicorn.run("dprk_ld.serve:app_from_environment", factory=True, host=host, port=port, workers=workers,
+    uvicorn.run("dprk_ld.serve.app:app_from_environment", factory=True, host=host, port=port, workers=workers,
                 log_level="info")
 
 
 def app_from_environment() -> Starlette:
     """The app of one uvicorn worker process: the project and options from ``DPRK_LD_SERVE_CONFIG``."""
-    from .load import load_project
+    from ..load import load_project
 
     config = json.loads(os.environ.get(CONFIG_ENV) or "{}")
     project = config.pop("project", None)

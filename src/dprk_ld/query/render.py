@@ -14,17 +14,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from .errors import QueryError
-from .formats import BY_NAME
-from .namespaces import PREFIXES
-
-if TYPE_CHECKING:
-    from .query import Results
+from ..errors import QueryError
+from ..formats import BY_NAME
+from ..namespaces import PREFIXES
+from .results import Results
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"

@@ -11,7 +11,7 @@ subject through ``dp:<prop>`` and carrying its main value on ``dps:<prop>``, its
 
 The view is computed from the claim nodes of the loaded store (nothing is written by hand):
 change the data, and the view follows. docs/wikidata.md describes it; the shapes in
-``wikidata-shapes.ttl`` check that every statement has a rank and at least one reference.
+``wikidata/shapes.ttl`` check that every statement has a rank and at least one reference.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from importlib import resources
 import pyoxigraph as ox
 import rdflib
 
-from .load import GRAPH_BASE, Dataset
-from .namespaces import BASE, ID, ONTOLOGY_NS
+from ..load import GRAPH_BASE, Dataset
+from ..namespaces import BASE, ID, ONTOLOGY_NS
 
 VIEW_GRAPH = GRAPH_BASE + "wikidata-view"
 PROP = BASE + "prop/"
@@ -364,8 +364,8 @@ def add_wikidata_view(dataset: Dataset, graph_iri: str = VIEW_GRAPH) -> int:
 
 
 def view_shapes() -> rdflib.Graph:
-    """The SHACL shapes of the view (``dprk_ld/wikidata-shapes.ttl``)."""
-    text = resources.files("dprk_ld").joinpath("wikidata-shapes.ttl").read_text(encoding="utf-8")
+    """The SHACL shapes of the view (``dprk_ld/wikidata/shapes.ttl``)."""
+    text = resources.files("dprk_ld.wikidata").joinpath("shapes.ttl").read_text(encoding="utf-8")
     return rdflib.Graph().parse(data=text, format="turtle")
 
 

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .load import Dataset
-from .namespaces import ONTOLOGY_NS
-from .wikidata import DCTERMS, RDF_TYPE, SCHEMA, Props, claim_class, claim_nodes, wikidata_links
+from ..load import Dataset
+from ..namespaces import ONTOLOGY_NS
+from .view import DCTERMS, RDF_TYPE, SCHEMA, Props, claim_class, claim_nodes, wikidata_links
 
 #: Citations with these stances support a claim; Alleged, Disputed and Denied ones do not.
 SUPPORTING_STANCES = {ONTOLOGY_NS + "Asserted", ONTOLOGY_NS + "Confirmed"}

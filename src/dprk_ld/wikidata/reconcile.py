@@ -18,10 +18,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .load import Dataset
-from .namespaces import ONTOLOGY_NS
-from .query import run_remote
-from .wikidata import RDF_TYPE, RDFS, SKOS, claim_class, claim_nodes, triples_by_subject, wikidata_links
+from ..load import Dataset
+from ..namespaces import ONTOLOGY_NS
+from ..query import run_remote
+from .view import RDF_TYPE, RDFS, SKOS, claim_class, claim_nodes, triples_by_subject, wikidata_links
 
 PROLOGUE = """PREFIX wd: <http://www.wikidata.org/entity/>
 PREFIX p: <http://www.wikidata.org/prop/>

@@ -17,12 +17,12 @@ import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from .catalog import CannedQuery
-from .formats import of_kind
-from .load import Dataset
-from .namespaces import ID, ONTOLOGY_IRI, ONTOLOGY_NS, PREFIXES
-from .query import Results
-from .render import display, shorten
+from ..formats import of_kind
+from ..load import Dataset
+from ..namespaces import ID, ONTOLOGY_IRI, ONTOLOGY_NS, PREFIXES
+from ..query import Results
+from ..query.catalog import CannedQuery
+from ..query.render import display, shorten
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -34,7 +34,7 @@ VOID = "http://rdfs.org/ns/void#"
 LABEL, TYPE = ox.NamedNode(RDFS + "label"), ox.NamedNode(RDF + "type")
 MAX_LINKS = 500
 
-_env = Environment(loader=PackageLoader("dprk_ld", "templates"), autoescape=select_autoescape(["html"]),
+_env = Environment(loader=PackageLoader("dprk_ld.serve", "templates"), autoescape=select_autoescape(["html"]),
                    trim_blocks=True, lstrip_blocks=True)
 
 
