@@ -19,13 +19,12 @@ DRIVER = shutil.which("chromedriver")
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--window-size=1200,900")
-needs_chromium = pytest.mark.skipif(not (CHROMIUM and DRIVER),
-                                    reason="chromium and chromium-driver (Debian packages) are not installed")
+needs_chromium = pytest.mark.usefixtures("browser_tools")
 
 
 def chromium() -> Iterator[Any]:
     """A Selenium Chrome driver on a fresh profile, with the browser console log captured."""
-    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     profile = tempfile.mkdtemp(prefix="dprk-ld-chromium-")

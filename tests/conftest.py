@@ -1,7 +1,12 @@
-"""Shared fixtures: the mini fixture project, copies of it to break, and the shared/ folder if present."""
+"""Shared fixtures: the mini fixture project, copies of it to break, the shared/ folder, and the one
+rule for missing external things: :func:`require_tool` / :func:`require_path` skip a test when a tool
+or the shared test material is absent on a developer's machine, and FAIL it when ``CI=true`` (CI
+installs every tool and has ../shared beside the checkout, so a skip there would hide a broken gate).
+No other skip is allowed: an error in a test is a failure, never a skip."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +19,51 @@ MINI = HERE / "fixtures" / "mini"
 MINI_SOURCES = HERE / "fixtures" / "mini-sources"
 SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "seeds"
+
+
+def in_ci() -> bool:
+    """True on CI (``CI=true``, as GitHub Actions and our .ci/run set it)."""
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def missing(reason: str) -> None:
+    """Skip for a missing external tool or file, except on CI, where it is a failure."""
+    if in_ci():
+        pytest.fail(f"{reason} (CI=true: every tool the tests need must be installed by .ci/run)", pytrace=False)
+    pytest.skip(reason)
+
+
+def require_tool(name: str, *alternatives: str) -> str:
+    """The path of executable ``name`` (or the first alternative found); skip (fail on CI) when none is."""
+    for candidate in (name, *alternatives):
+        found = shutil.which(candidate)
+        if found:
+            return found
+    missing(f"{name} is not installed")
+    raise AssertionError("unreachable")
+
+
+def require_path(path: Path, what: str | None = None) -> Path:
+    """``path`` if it exists (shared test material beside the checkout); skip (fail on CI) when not."""
+    if not path.exists():
+        missing(f"{what or path.name} not found at {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def java() -> str:
+    """The ``java`` executable (HermiT runs on it); skip (fail on CI) without it."""
+    return require_tool("java")
+
+
+@pytest.fixture(scope="session")
+def browser_tools() -> None:
+    """Chromium and its driver (Debian packages chromium, chromium-driver); skip (fail on CI) without them."""
+    require_tool("chromium", "chromium-browser")
+    require_tool("chromedriver")
+
+
+needs_java = pytest.mark.usefixtures("java")
 
 
 @pytest.fixture

@@ -5,7 +5,10 @@ interoperability: ``oxigraph_server()`` starts ``oxigraph serve`` on a free
 loopback port, waits until it answers a query, yields its base URL and stops
 it. Its endpoints are ``BASE/query`` (SPARQL query), ``BASE/update`` and
 ``BASE/store`` (Graph Store Protocol; POST N-Quads there to load a dataset).
-Tests are skipped (with the reason) only when the binary is not installed.
+Tests are skipped (with the reason) only when the binary is not installed, and fail then on CI.
+:func:`quiet_http_server` runs a fake HTTP server in a thread that never prints: a client that
+hangs up (a timeout test) makes the handler's write fail, and the default ``socketserver`` would
+print that traceback into whatever stderr the test is capturing.
 
 Usage::
 
@@ -20,6 +23,7 @@ Usage::
 from __future__ import annotations
 
 import contextlib
+import http.server
 import shutil
 import socket
 import subprocess
@@ -30,7 +34,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
+
+from tests.conftest import missing
 
 
 def oxigraph_binary() -> str | None:
@@ -76,7 +81,7 @@ def oxigraph_server(tmp_path: Path | None = None, *, union_default_graph: bool =
     """
     binary = oxigraph_binary()
     if binary is None:
-        pytest.skip("the Oxigraph server binary is not installed (pip install oxigraph)")
+        missing("the Oxigraph server binary is not installed (pip install oxigraph)")
     port = free_port()
     args = [binary, "serve-read-only" if read_only else "serve", "--bind", f"127.0.0.1:{port}"]
     if persistent or read_only:
@@ -119,11 +124,39 @@ def load_dataset(base: str, dataset: Any) -> int:
     return len(dataset.store)
 
 
-@pytest.fixture
-def oxigraph_url(tmp_path: Path) -> Iterator[str]:
-    """A running, empty, in-memory Oxigraph server (union default graph); its base URL."""
-    with oxigraph_server(tmp_path) as base:
-        yield base
+class QuietHTTPServer(http.server.ThreadingHTTPServer):
+    """A threading HTTP server that records handler errors instead of printing them."""
+
+    daemon_threads = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.errors: list[BaseException] = []
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        self.errors.append(sys.exc_info()[1])  # e.g. BrokenPipeError after the client timed out
+
+
+class QuietHandler(http.server.BaseHTTPRequestHandler):
+    """A request handler that logs nothing."""
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+
+@contextlib.contextmanager
+def quiet_http_server(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve ``handler`` on a free loopback port in a daemon thread; yield the base URL; stop it."""
+    import threading
+
+    server = QuietHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @contextlib.contextmanager

@@ -146,11 +146,9 @@ def test_every_article_contributes_and_about_a_hundred_claims(ds):
 
 
 def test_only_verified_qids(ds):
-    from .conftest import SHARED
+    from .conftest import SHARED, require_path
 
-    qids_file = SHARED / "wikidata-qids.tsv"
-    if not qids_file.exists():
-        pytest.skip("../shared/wikidata-qids.tsv is not beside the checkout")
+    qids_file = require_path(SHARED / "wikidata-qids.tsv", "../shared/wikidata-qids.tsv")
     verified = {line.split("\t")[0] for line in qids_file.read_text().splitlines()
                 if line and not line.startswith(("#", "qid"))}
     used = {r["q"].rsplit("/", 1)[-1] for r in select(ds, "SELECT DISTINCT ?q WHERE { ?e dprk:wikidata ?q }")}

@@ -31,8 +31,6 @@ def _synth_module():
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not (REPO / "shapes" / "dprk-shapes.ttl").exists():
-        pytest.skip("shapes/dprk-shapes.ttl not written yet")
     out = tmp_path_factory.mktemp("synth")
     _synth_module().synth(out, claims=120, violations=2, seed=7)
     return out

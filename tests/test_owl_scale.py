@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,9 +18,10 @@ from dprk_ld.cli import main
 from dprk_ld.load import load_project
 from dprk_ld.validate import owl, owl_rules
 
+from .conftest import needs_java
+
 REPO = Path(__file__).resolve().parents[1]
 CLASH = "https://w3id.org/dprk-ld/id/x/clash"
-needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="Java is needed for HermiT")
 
 
 def _synth():
@@ -78,7 +78,7 @@ def test_cli_reports_strategy_from_env_threshold(generated, monkeypatch):
     result = CliRunner().invoke(main, ["validate", "--project", str(generated), "--check", "owl",
                                        "--format", "json", "--require-reasoner"])
     assert result.exit_code == 1, result.output
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     [run] = [c for c in report["checks"] if c["name"] == "owl"]
     assert run["status"] == "ran" and run["detail"].startswith("rules + sample:")
     [finding] = [f for f in report["findings"] if f["check"] == "owl"]

@@ -256,7 +256,7 @@ def test_cli_query_list():
 
 def test_cli_query_list_json():
     result = cli("query", "--list", "--format", "json")
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     pair = next(d for d in data if d["name"] == "pair")
     assert pair["title"] == "Claims about a pair"
     assert [p["name"] for p in pair["params"]] == ["a", "b"]

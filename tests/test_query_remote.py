@@ -3,15 +3,13 @@ embedded store, and endpoint failures (HTTP errors, timeouts, non-SPARQL answers
 
 from __future__ import annotations
 
-import http.server
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from servers import load_dataset, oxigraph_server
+from servers import QuietHandler, load_dataset, oxigraph_server, quiet_http_server
 
 from dprk_ld.cli import main
 from dprk_ld.errors import EndpointError
@@ -95,10 +93,7 @@ def test_cli_endpoint_option(real_server):
 
 # ---------------------------------------------------------------- failing endpoints
 
-class _Handler(http.server.BaseHTTPRequestHandler):
-    def log_message(self, *args):  # quiet
-        pass
-
+class _Handler(QuietHandler):
     def do_POST(self):  # noqa: N802
         length = int(self.headers.get("Content-Length") or 0)
         self.rfile.read(length)
@@ -119,12 +114,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def fake_server() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with quiet_http_server(_Handler) as base:
+        yield base
 
 
 def test_non_sparql_answer(fake_server):

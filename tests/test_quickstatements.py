@@ -13,6 +13,8 @@ from dprk_ld.cli import main
 from dprk_ld.load import load_project
 from dprk_ld.wikidata.quickstatements import export_quickstatements, qs_date, qs_string
 
+from .conftest import ROOT, require_path
+
 HERE = Path(__file__).resolve().parent
 FIXTURE = HERE / "fixtures" / "wikidata" / "project"
 SHARED_QIDS = HERE.parent.parent / "shared" / "wikidata-qids.tsv"
@@ -98,8 +100,7 @@ def test_line_syntax(export):
 
 
 def test_every_qid_is_verified(export):
-    if not SHARED_QIDS.exists():
-        pytest.skip("../shared/wikidata-qids.tsv not present")
+    require_path(SHARED_QIDS, "../shared/wikidata-qids.tsv")
     verified = {line.split("\t")[0] for line in SHARED_QIDS.read_text(encoding="utf-8").splitlines()
                 if line.startswith("Q")}
     used = {f for line in export.lines for f in re.findall(r"(?<![\w+])Q\d+(?!\w)", line)}
@@ -145,18 +146,13 @@ def test_cli_export_quickstatements(tmp_path):
 
 @pytest.fixture(scope="module")
 def real():
-    try:
-        dataset = load_project()
-    except Exception as exc:  # the curators' data may be mid-edit
-        pytest.skip(f"the bundled dataset does not load: {exc}")
+    dataset = load_project(ROOT)
     return dataset, export_quickstatements(dataset)
 
 
 def test_real_bulgaria_relation(real):
     _, export = real
     bulgaria = [line for line in export.lines if line.startswith(("Q219\tP530\tQ423", "Q423\tP530\tQ219"))]
-    if not bulgaria:
-        pytest.skip("no Bulgaria–North Korea relation in the data (yet)")
     assert all("\tP580\t+1948-00-00T00:00:00Z/9\t" in line and "\tS1683\tid:\"" in line for line in bulgaria)
     assert len(bulgaria) == 2
 
@@ -167,9 +163,9 @@ def test_real_every_claim_accounted_for_and_qids_verified(real):
         "SELECT ?c WHERE { ?c <https://w3id.org/dprk-ld/ontology#citation> ?x }", use_default_graph_as_union=True)}
     skipped = {c for c, _ in export.skipped}
     assert skipped <= claims
-    if SHARED_QIDS.exists():
-        verified = {line.split("\t")[0] for line in SHARED_QIDS.read_text(encoding="utf-8").splitlines()
-                    if line.startswith("Q")}
-        used = {f for line in export.lines for f in re.findall(r"(?<![\w+])Q\d+(?!\w)", line)}
-        assert used <= verified
+    require_path(SHARED_QIDS, "../shared/wikidata-qids.tsv")
+    verified = {line.split("\t")[0] for line in SHARED_QIDS.read_text(encoding="utf-8").splitlines()
+                if line.startswith("Q")}
+    used = {f for line in export.lines for f in re.findall(r"(?<![\w+])Q\d+(?!\w)", line)}
+    assert used <= verified
     assert export.lines == export_quickstatements(dataset).lines

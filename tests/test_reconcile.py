@@ -91,7 +91,7 @@ def test_cli_table_and_json(endpoint):
     assert "conflict  relation  Q423 Q884" in table.output
     out = runner.invoke(main, ["reconcile", "--project", str(FIXTURE), "--endpoint", endpoint, "--format", "json"])
     assert out.exit_code == 0, out.output
-    data = json.loads(out.output)
+    data = json.loads(out.stdout)
     assert data["counts"]["conflict"] == 3  # the two Koreas' relation; the labels of Q30 and Q8663
 
 

@@ -22,6 +22,8 @@ from dprk_ld.load import Dataset
 from dprk_ld.project import Project, SourceFile
 from dprk_ld.serve import create_app
 
+from .conftest import in_ci
+
 SUITE = Path(__file__).resolve().parents[2] / "shared" / "w3c" / "sparql-protocol"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
@@ -31,6 +33,8 @@ RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
 HTS = "http://www.w3.org/2011/http-statusCodes#StatusCode"
 
 if not (SUITE / "manifest.ttl").is_file():
+    if in_ci():
+        raise RuntimeError(f"W3C SPARQL protocol tests not found at {SUITE} (CI=true: ../shared must be there)")
     pytest.skip(f"W3C SPARQL protocol tests not found at {SUITE}", allow_module_level=True)
 
 MANIFEST = Graph().parse(SUITE / "manifest.ttl", format="turtle")

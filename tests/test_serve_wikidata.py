@@ -31,8 +31,6 @@ JSON = {"Accept": "application/sparql-results+json"}
 @pytest.fixture(scope="module")
 def served() -> Any:
     dataset = load_project(ROOT)
-    if not dataset.files:
-        pytest.skip("the bundled dataset is not there yet")
     return dataset, create_app(dataset, wikidata_view=True)
 
 

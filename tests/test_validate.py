@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from dprk_ld.cli import main
 
-from .conftest import MINI, MINI_SOURCES, line_of
+from .conftest import MINI, MINI_SOURCES, line_of, needs_java
 
 CLAIMS = "data/claims.ttl"
 
@@ -26,7 +26,7 @@ def run(*args: str):
 
 def run_json(project, *args: str):
     result = run("--project", str(project), "--format", "json", *args)
-    return result.exit_code, json.loads(result.output)
+    return result.exit_code, json.loads(result.stdout)
 
 
 def findings(report, check):
@@ -159,7 +159,7 @@ def test_missing_sources_dir_is_a_clear_error():
     assert "no such sources directory" in result.output
 
 
-@pytest.mark.skipif(shutil.which("java") is None, reason="Java is needed for HermiT")
+@needs_java
 def test_owl_inconsistency_names_individual_and_axiom(mini_copy):
     project = mini_copy({CLAIMS: [("state:RUR a dprk:State", "state:RUR a dprk:State , dprk:Person")]})
     code, report = run_json(project, "--require-reasoner")

@@ -12,6 +12,8 @@ import rdflib
 from dprk_ld.wikidata import view as w
 from dprk_ld.load import load_project
 
+from .conftest import require_path
+
 HERE = Path(__file__).resolve().parent
 FIXTURE = HERE / "fixtures" / "wikidata" / "project"
 QUERIES = HERE.parent / "docs" / "wikidata-queries"
@@ -105,9 +107,7 @@ def test_property_entities_and_wikidata_mappings(view):
 
 def test_mappings_use_only_verified_pids():
     pids = {pid for _, pid in w.WIKIDATA_MAPPINGS.values()}
-    table = SHARED / "wikidata-properties.tsv"
-    if not table.exists():
-        pytest.skip("../shared/wikidata-properties.tsv not present")
+    table = require_path(SHARED / "wikidata-properties.tsv", "../shared/wikidata-properties.tsv")
     rows = [r for r in csv.reader(table.open(encoding="utf-8"), delimiter="\t") if r and r[0].startswith("P")]
     assert pids <= {r[0] for r in rows}
 
