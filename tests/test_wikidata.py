@@ -9,8 +9,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from dprk_ld.wikidata import view as w
 from dprk_ld.load import load_project
+from dprk_ld.wikidata import view as w
 
 from .conftest import require_path
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import rdflib
 from rdflib.compare import isomorphic
 
-from dprk_ld.wikidata import view as w
 from dprk_ld.load import load_project
 from dprk_ld.namespaces import DPRK, ONTOLOGY_NS
+from dprk_ld.wikidata import view as w
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "wikidata" / "project"
 
