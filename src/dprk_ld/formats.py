@@ -22,6 +22,16 @@ class Format:
     oxigraph: ox.RdfFormat | ox.QueryResultsFormat | None = None
     aliases: tuple[str, ...] = ()
 
+    @property
+    def rdf_format(self) -> ox.RdfFormat | None:
+        """pyoxigraph's RDF format for this entry, None when it is not an RDF syntax pyoxigraph has."""
+        return self.oxigraph if isinstance(self.oxigraph, ox.RdfFormat) else None
+
+    @property
+    def results_format(self) -> ox.QueryResultsFormat | None:
+        """pyoxigraph's query-results format for this entry, None when it is not one."""
+        return self.oxigraph if isinstance(self.oxigraph, ox.QueryResultsFormat) else None
+
 
 FORMATS: tuple[Format, ...] = (
     Format("turtle", "text/turtle", "ttl", "rdf", "turtle", ox.RdfFormat.TURTLE, ("application/x-turtle",)),

@@ -111,7 +111,7 @@ def bind(query: CannedQuery, params: Mapping[str, Any]) -> dict[str, Term]:
             value = param.default
         term = to_term(param, value)
         if _is_limit(param):
-            if int(term.value) < 0:
+            if int(_lexical(term)) < 0:
                 raise ParameterError(f"parameter {param.name!r} must be 0 (no limit) or more, got {value}",
                                      hint=f"--param {param.name}=1000")
             continue
@@ -121,6 +121,10 @@ def bind(query: CannedQuery, params: Mapping[str, Any]) -> dict[str, Term]:
 
 #: a canned query's integer parameter of this name sets the number in its ``LIMIT`` clauses (0 = no limit)
 LIMIT_PARAM = "limit"
+
+def _lexical(term: Term) -> str:
+    return term.value if isinstance(term, ox.Literal) else str(term)
+
 
 def _is_limit(param: Param) -> bool:
     return param.name == LIMIT_PARAM and param.type == "integer"
@@ -136,7 +140,7 @@ def row_limit(query: CannedQuery, params: Mapping[str, Any]) -> int | None:
         value = param.default
     if value in (None, UNBOUND):
         return None
-    limit = int(to_term(param, value).value)
+    limit = int(_lexical(to_term(param, value)))
     return limit or None
 
 
@@ -145,7 +149,8 @@ def prepare(query: CannedQuery, params: Mapping[str, Any] | None = None) -> str:
     ``LIMIT`` clauses set by the ``limit`` parameter (when the query declares one)."""
     params = params or {}
     text = with_values(query.text, bind(query, params))
-    if query.param(LIMIT_PARAM) is not None and _is_limit(query.param(LIMIT_PARAM)):
+    limit_param = query.param(LIMIT_PARAM)
+    if limit_param is not None and _is_limit(limit_param):
         text = with_limit(text, row_limit(query, params))
     return text
 

@@ -64,15 +64,15 @@ def run_remote(endpoint_url: str, text: str, timeout: float = 30,
     fmt = by_media_type(media)
     try:
         if kind in ("select", "ask"):
-            if fmt is None or fmt.kind != "results" or fmt.name == "csv":
+            if fmt is None or fmt.results_format is None or fmt.name == "csv":
                 raise EndpointError(f"the endpoint answered {media or 'no content type'}, not SPARQL results",
                                     endpoint_url, "is it a SPARQL endpoint? (often …/sparql or …/query)")
-            return collect(ox.parse_query_results(body, format=fmt.oxigraph))
-        if fmt is None or fmt.kind != "rdf" or fmt.oxigraph is None:
+            return collect(ox.parse_query_results(body, format=fmt.results_format))
+        if fmt is None or fmt.rdf_format is None:
             raise EndpointError(f"the endpoint answered {media or 'no content type'}, not RDF", endpoint_url,
                                 "is this URL a SPARQL endpoint?")
         return Results("graph", triples=[ox.Triple(q.subject, q.predicate, q.object)
-                                         for q in ox.parse(body, format=fmt.oxigraph)])
+                                         for q in ox.parse(body, format=fmt.rdf_format)])
     except SyntaxError as exc:
         raise EndpointError(f"the endpoint's answer is not valid {fmt.name if fmt else 'data'}: {exc}",
                             endpoint_url) from exc

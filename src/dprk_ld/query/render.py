@@ -55,15 +55,11 @@ def render(results: Results, fmt_name: str) -> str | bytes:
 
 def _graph(triples: list[ox.Triple], fmt_name: str) -> bytes:
     fmt = BY_NAME[fmt_name]
-    oxfmt = fmt.oxigraph or (ox.RdfFormat.JSON_LD if fmt_name == "jsonld" else None)
-    if oxfmt is not None:
-        prefixes = _used_prefixes(triples) if fmt_name in ("turtle", "rdfxml") else None
-        return ox.serialize(triples, format=oxfmt, prefixes=prefixes)
-    import rdflib  # pragma: no cover - only for formats pyoxigraph lacks
-
-    graph = rdflib.Graph()
-    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
-    return graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
+    oxfmt = fmt.rdf_format or (ox.RdfFormat.JSON_LD if fmt_name == "jsonld" else None)
+    if oxfmt is None:
+        raise QueryError(f"cannot write a graph as {fmt_name}", hint=f"use one of {', '.join(GRAPH_FORMATS)}")
+    prefixes = _used_prefixes(triples) if fmt_name in ("turtle", "rdfxml") else None
+    return ox.serialize(triples, format=oxfmt, prefixes=prefixes) or b""
 
 
 def _used_prefixes(triples: list[ox.Triple]) -> dict[str, str]:

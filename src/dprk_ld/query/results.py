@@ -74,7 +74,7 @@ def python_value(term: Term | None) -> Any:
         except ValueError:
             pass
         return term.value
-    return term.value
+    return str(term) if isinstance(term, ox.Triple) else term.value
 
 
 _ERROR_AT = re.compile(r"^error at (\d+):(\d+):\s*", re.IGNORECASE)
