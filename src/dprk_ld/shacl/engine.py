@@ -1,0 +1,181 @@
+"""SHACL validation on a pyoxigraph store, shapes compiled to SPARQL (W3C SHACL, Core and SPARQL).
+
+:func:`validate_store` validates the data graphs of a store against an rdflib shapes graph and
+returns plain :class:`~dprk_ld.shacl.results.ShaclResult` values, meant to be exactly pyshacl's
+(same focus nodes, paths, components, severities, source shapes and values).
+
+Each top-level shape's focus nodes and each class's instances (subclasses included) are
+materialised once into a temporary named graph of the store, removed before returning; every
+constraint is then one query over all focus nodes at once (:mod:`dprk_ld.shacl.plan`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.namespace import RDFS
+
+from . import sparql as q
+from .components import Hit
+from .errors import Unsupported
+from .fallback import run_fallback
+from .plan import Planner, Task
+from .results import Fallback, Report, ShaclResult
+from .shapes import Shape, target_parts, top_level
+from .sparql import Focus
+from .sparql import focus as make_focus
+from .terms import graph_to_store, ox_nt
+
+ONTOLOGY_GRAPH = "urn:x-dprk-ld:ontology"
+HAS = ox.NamedNode("urn:x-fastshacl:has")
+#: focus sets from this size on are joined to their values by hashing (below, one lookup per node is cheaper)
+HASH_MIN = 1000
+
+
+class Validator(Planner):
+    """Node sets, query running and results; the queries come from :class:`Planner`."""
+
+    def __init__(self, store: ox.Store, shapes: Graph, graphs: list, ontology: str | None, wrap: bool = True) -> None:
+        super().__init__(shapes, wrap)
+        self.store, self.graphs, self.ontology = store, graphs, ontology
+        #: temporary named graph of materialised node sets: ``<set> <urn:x-fastshacl:has> node``
+        self.sets_graph = ox.NamedNode(f"urn:x-fastshacl:sets:{uuid.uuid4().hex}")
+        self.class_sets: dict[str, str] = {}  # class IRI -> set IRI (its instances, subclasses included)
+        self.set_sizes: dict[str, int] = {}
+        self.focus_sets: dict[object, str] = {}  # top-level shape node -> its focus set IRI
+        hier = graphs + ([ox.NamedNode(ontology)] if ontology else [])
+        self.children: dict[str, set[str]] = defaultdict(set)
+        for row in store.query(f"SELECT ?s ?o WHERE {{ ?s <{RDFS.subClassOf}> ?o }}", default_graph=hier):
+            self.children[ox_nt(row[1])].add(ox_nt(row[0]))  # type: ignore[index]
+        self.sub_memo: dict[str, list[str]] = {}
+
+    def subclasses(self, c: str) -> list[str]:
+        if c not in self.sub_memo:
+            seen, todo = {f"<{c}>"}, [f"<{c}>"]
+            while todo:
+                for k in self.children.get(todo.pop(), ()):
+                    if k not in seen and k.startswith("<"):
+                        seen.add(k)
+                        todo.append(k)
+            self.sub_memo[c] = sorted(x[1:-1] for x in seen)
+        return self.sub_memo[c]
+
+    def node_set(self, query: str) -> str:
+        """Materialise the nodes ``query`` (a SELECT of one variable) returns as a new set; its IRI."""
+        key = ox.NamedNode(f"urn:x-fastshacl:set:{len(self.set_sizes)}")
+        rows = self.store.query(query, default_graph=self.graphs)
+        quads = [ox.Quad(key, HAS, row[0], self.sets_graph) for row in rows]  # type: ignore[union-attr, index]
+        self.store.extend(quads)
+        self.set_sizes[key.value] = len(quads)
+        return key.value
+
+    def in_set(self, key: str, var: str) -> str:
+        """Pattern: ``var`` is in the node set ``key``."""
+        return q.graph(f"<{self.sets_graph.value}>", f"<{key}> <{HAS.value}> {var}")
+
+    def member(self, c: str, var: str) -> str:
+        """Pattern: ``var`` is an instance of class ``c`` (or of a subclass); instances materialised once."""
+        if c not in self.class_sets:
+            vals = [f"<{x}>" for x in self.subclasses(c)]
+            self.class_sets[c] = self.node_set(q.select(["?x"], "?x a ?c .", q.values("?c", vals), distinct=True))
+        return self.in_set(self.class_sets[c], var)
+
+    def focus(self, s: Shape) -> Focus | None:
+        """The focus of top-level shape ``s``: its target nodes, materialised once as a node set."""
+        parts, one_class = target_parts(self.g, s, self.member, self.wrap)
+        if not parts:
+            return None
+        if one_class is not None:
+            self.member(one_class, "?x")  # materialises the class's set
+            key = self.class_sets[one_class]
+        else:
+            key = self.node_set(q.select(["?x"], q.union(p("?x") for p in parts), distinct=True))
+        self.focus_sets[s.node] = key
+        return make_focus(lambda var: q.group(self.in_set(key, var)), big=self.set_sizes[key] >= HASH_MIN)
+
+    def run(self, tasks: list[Task], threads: int) -> list[ShaclResult]:
+        """Run the compiled queries on a thread pool (measured: pyoxigraph keeps the GIL while results
+        are iterated, so the threads overlap little)."""
+        with ThreadPoolExecutor(max(1, threads)) as pool:
+            answers = list(pool.map(lambda t: self.rows(t[1].text), tasks))
+        out = []
+        for (s, query), rows in zip(tasks, answers, strict=True):
+            for row in rows:
+                out += [self.result(s, query.component, h) for h in decode(query.decode, row)]
+        return out
+
+    def rows(self, text: str) -> list[list[str | None]]:
+        res = self.store.query(text, default_graph=self.graphs)
+        return [[ox_nt(t) if t is not None else None for t in row] for row in res]  # type: ignore[union-attr]
+
+    def result(self, s: Shape, component: str, h: Hit) -> ShaclResult:
+        shape = h.shape or s
+        return ShaclResult(h.focus, h.path if h.path is not None else shape.path, h.component or component,
+                           shape.severity, shape.key, h.value, h.message if h.message is not None else shape.message)
+
+
+def decode(how: object, row: list) -> list[Hit]:
+    """The hits of one row (see :data:`.components.base.Decode`)."""
+    if how == "fv":
+        return [Hit(row[0], row[1])]
+    if how == "f":
+        return [Hit(row[0])]
+    if how == "closed":
+        return [Hit(row[0], row[2], row[1])]
+    return how(row)  # type: ignore[operator]
+
+
+def validate_store(
+    store: ox.Store,
+    shapes: Graph,
+    data_graphs: list[str] | None = None,
+    ontology_graph: str | None = None,
+    *,
+    wrap: bool = True,
+    fallback: bool = True,
+    threads: int = 2,
+) -> Report:
+    """Validate the data graphs of ``store`` (default: every graph but the ontology) against ``shapes``.
+
+    ``wrap``: the store holds numeric literals wrapped (:func:`.terms.load_file`, :func:`.terms.graph_to_store`);
+    False for a store loaded as is. ``fallback``: run pyshacl for constraints the compiler cannot
+    handle (else they are only listed in :attr:`Report.fallbacks`). ``threads``: concurrent queries.
+
+    The store is left as found: node sets live in a temporary named graph removed before returning.
+    """
+    if data_graphs is None:
+        graphs: list = [ox.DefaultGraph()] + [g for g in store.named_graphs() if g.value != ontology_graph]
+    else:
+        graphs = [ox.NamedNode(g) for g in data_graphs]
+    v = Validator(store, shapes, graphs, ontology_graph, wrap)
+    tasks: list[Task] = []
+    unsupported: list[Fallback] = []
+    try:
+        for node in top_level(shapes):
+            try:
+                s = v.shape(node)
+                fp = v.focus(s)
+                if fp is not None:
+                    tasks += v.evaluate(s, fp)
+            except Unsupported as exc:
+                v.stack.clear()
+                unsupported.append(Fallback(str(node), "shape", str(exc)))
+        results = v.run(tasks, threads)
+        if unsupported and fallback:
+            results += run_fallback(v, unsupported)
+    finally:
+        store.remove_graph(v.sets_graph)
+    return Report(not results, results, unsupported, v.cache)
+
+
+def validate_graphs(data: Graph, shapes: Graph, ontology: Graph | None = None) -> Report:
+    """Convenience: copy rdflib graphs into a fresh in-memory store and validate."""
+    store = ox.Store()
+    graph_to_store(store, data)
+    if ontology is not None:
+        graph_to_store(store, ontology, ONTOLOGY_GRAPH)
+    return validate_store(store, shapes, None, ONTOLOGY_GRAPH if ontology is not None else None)

@@ -1,0 +1,125 @@
+"""A small SPARQL 1.1 query builder (SPARQL 1.1 Query, §18 syntax) and focus patterns.
+
+Queries are assembled from these functions rather than by editing query text: each returns the
+text of one syntactic form (a group, a sub-SELECT, a FILTER ...), so a variable is named once,
+where the form is built, and never renamed afterwards.
+
+A :class:`Focus` is a graph pattern binding a variable of the caller's choice to every focus node of
+a shape: a materialised node set for a top-level shape, "the value nodes of the parent" for a shape
+nested under ``sh:property``/``sh:node``/..., or "the nodes failing a shape" for logical constraints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+#: the variable a focus pattern is keyed by (never appears in a query: patterns are rendered with the
+#: caller's variable)
+KEY_VAR = "?__F"
+
+
+def group(*parts: str) -> str:
+    return "{ " + " ".join(p for p in parts if p) + " }"
+
+
+def union(groups: Iterable[str]) -> str:
+    return " UNION ".join(groups)
+
+
+def optional(*parts: str) -> str:
+    return "OPTIONAL " + group(*parts)
+
+
+def filter_(expr: str) -> str:
+    return f"FILTER({expr})"
+
+
+def not_exists(*parts: str) -> str:
+    return "NOT EXISTS " + group(*parts)
+
+
+def minus(pattern: str) -> str:
+    return f"MINUS {pattern}"
+
+
+def bind(expr: str, var: str) -> str:
+    return f"BIND({expr} AS {var})"
+
+
+def values(var: str, terms: Iterable[str]) -> str:
+    return f"VALUES {var} {{ {' '.join(terms)} }}"
+
+
+def graph(name: str, *parts: str) -> str:
+    return f"GRAPH {name} " + group(*parts)
+
+
+def triple(s: str, p: str, o: str) -> str:
+    return f"{s} {p} {o} ."
+
+
+def any_of(exprs: list[str], empty: str = "false") -> str:
+    return " || ".join(exprs) or empty
+
+
+def all_of(exprs: list[str], empty: str = "true") -> str:
+    return " && ".join(exprs) or empty
+
+
+def select(projection: Iterable[str], *where: str, distinct: bool = False, group_by: str | None = None,
+           having: str | None = None) -> str:
+    """``SELECT [DISTINCT] projection WHERE { where } [GROUP BY ...] [HAVING(...)]``."""
+    head = "SELECT DISTINCT " if distinct else "SELECT "
+    q = head + " ".join(projection) + " WHERE " + group(*where)
+    if group_by:
+        q += f" GROUP BY {group_by}"
+    if having:
+        q += f" HAVING({having})"
+    return q
+
+
+def subselect(projection: Iterable[str], *where: str, distinct: bool = False) -> str:
+    return "{ " + select(projection, *where, distinct=distinct) + " }"
+
+
+@dataclass(frozen=True)
+class Focus:
+    """A graph pattern binding any variable to a set of focus nodes.
+
+    ``render(var)`` writes the pattern for ``var``; ``key`` identifies it (two foci with the same
+    key are the same set); ``big``: a large set, whose joins are better hashed than looked up per node;
+    ``depth``: nesting depth (nested patterns use a fresh variable per depth)."""
+
+    key: str
+    render: Callable[[str], str] = field(compare=False, hash=False)
+    big: bool = field(default=False, compare=False, hash=False)
+    depth: int = field(default=0, compare=False, hash=False)
+
+    def __call__(self, var: str) -> str:
+        return self.render(var)
+
+
+def focus(render: Callable[[str], str], big: bool = False, depth: int = 0) -> Focus:
+    return Focus(render(KEY_VAR), render, big, depth)
+
+
+def values_of(parent: Focus, path: str | None) -> Focus:
+    """The focus of a shape nested under a shape with focus ``parent`` and ``path`` (its value nodes)."""
+    if path is None:
+        return parent
+    p = f"?__p{parent.depth}"
+
+    def render(var: str) -> str:
+        return subselect([var], parent(p), triple(p, path, var), distinct=True)
+
+    return focus(render, depth=parent.depth + 1)
+
+
+def nodes_of(query: Callable[[str], str], depth: int) -> Focus:
+    """The focus of the nodes that the SELECT ``query(var)`` projects as ``var``."""
+    return focus(lambda var: "{ " + query(var) + " }", depth=depth)
+
+
+def empty_focus() -> Focus:
+    return focus(lambda var: subselect([var], filter_("false")))
