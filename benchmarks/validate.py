@@ -31,9 +31,9 @@ def run_engine(engine: str, d: Path) -> dict:
     t0 = time.perf_counter()
     if engine == "fast":  # what `dprk-ld validate --check shacl` runs: strict load, then the fast engine
         from dprk_ld.load import load_project
-        from dprk_ld.validate.fastshacl import validate_dataset_fast
+        from dprk_ld.validate.shacl_fast import validate_dataset
 
-        n = len(validate_dataset_fast(load_project(d), fallback=False))
+        n = len(validate_dataset(load_project(d), fallback=False)[0])
     elif engine == "pyshacl":
         import pyshacl
         from rdflib import Graph

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from dprk_ld.validate.fastshacl import load_file, results_from_pyshacl, validate_store
+from dprk_ld.shacl import load_file, results_from_pyshacl, validate_store
 
 REPO = Path(__file__).resolve().parents[1]
 ONT = "urn:x-test:ontology"

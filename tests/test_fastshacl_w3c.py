@@ -18,8 +18,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.util import from_n3
 
-from dprk_ld.validate.fastshacl import ShaclResult, validate_graphs
-from dprk_ld.validate.shacl_compile import shape_key
+from dprk_ld.shacl import ShaclResult, shape_key, validate_graphs
 
 ROOT = Path(__file__).resolve().parents[2] / "shared" / "w3c" / "shacl-tests" / "core"
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"

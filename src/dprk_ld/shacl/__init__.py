@@ -9,13 +9,13 @@ queries), :mod:`.engine` (node sets, running), :mod:`.fallback` (pyshacl for wha
 
 from __future__ import annotations
 
-from .engine import HASH_MIN, ONTOLOGY_GRAPH, validate_graphs, validate_store
+from .engine import HASH_MIN, ONTOLOGY_GRAPH, uncompiled, validate_graphs, validate_store
 from .errors import ShaclEngineError, ShapesError, Unsupported
 from .results import Fallback, Report, ShaclResult, results_from_pyshacl
 from .terms import graph_to_store, load_file, shape_key
 
 __all__ = [
     "HASH_MIN", "ONTOLOGY_GRAPH", "Fallback", "Report", "ShaclEngineError", "ShaclResult", "ShapesError",
-    "Unsupported", "graph_to_store", "load_file", "results_from_pyshacl", "shape_key", "validate_graphs",
+    "Unsupported", "graph_to_store", "load_file", "results_from_pyshacl", "shape_key", "uncompiled", "validate_graphs",
     "validate_store",
 ]

@@ -179,3 +179,25 @@ def validate_graphs(data: Graph, shapes: Graph, ontology: Graph | None = None) -
     if ontology is not None:
         graph_to_store(store, ontology, ONTOLOGY_GRAPH)
     return validate_store(store, shapes, None, ONTOLOGY_GRAPH if ontology is not None else None)
+
+
+class _DryRun(Planner):
+    """A planner with no store: compiles every shape without running anything."""
+
+    def member(self, c: str, var: str) -> str:
+        return q.triple(var, "a", f"<{c}>")
+
+
+def uncompiled(shapes: Graph) -> list[str]:
+    """What the compiler cannot handle in ``shapes`` (one line per top-level shape), found without
+    touching any data: ``--engine fast`` says so before doing the work."""
+    p, out = _DryRun(shapes, True), []
+    for node in top_level(shapes):
+        try:
+            s = p.shape(node)
+            target_parts(shapes, s, p.member)
+            p.evaluate(s, make_focus(lambda var: q.triple(var, "?__p", "?__o")))
+        except Unsupported as exc:
+            p.stack.clear()
+            out.append(f"{node}: {exc}")
+    return out

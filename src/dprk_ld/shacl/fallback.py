@@ -15,15 +15,15 @@ from rdflib.namespace import RDF, RDFS
 
 from .results import Fallback, ShaclResult, results_from_pyshacl
 from .shapes import TARGETS, top_level
-from .terms import WRAP
+from .terms import from_ox
 
 
 def export(store: ox.Store, graphs: list) -> Graph:
     """The given graphs of ``store`` as one rdflib graph (wrapped datatypes unwrapped)."""
     g = Graph()
     for gr in graphs:
-        raw = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=gr)
-        g.parse(data=raw.replace(b"^^<" + WRAP.encode(), b"^^<"), format="nt")  # type: ignore[union-attr]
+        for t in store.quads_for_pattern(None, None, None, gr):
+            g.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
     return g
 
 

@@ -158,8 +158,8 @@ class Planner:
             out.append((m.shape, Query("", text, flagged)))
         if m.counts:
             having = q.any_of([f"COUNT(DISTINCT ?v) {op} {n}" for _, _, op, n in m.counts])
-            text = q.select(["?f", "(COUNT(DISTINCT ?v) AS ?n)"], m.focus("?f"), q.optional(self.pairs(m.focus, m.shape)),
-                            group_by="?f", having=having)
+            text = q.select(["?f", "(COUNT(DISTINCT ?v) AS ?n)"], m.focus("?f"),
+                            q.optional(self.pairs(m.focus, m.shape)), group_by="?f", having=having)
 
             def counted(row: list, counts: list = m.counts) -> list[Hit]:
                 n = int(row[1].split('"')[1])

@@ -74,8 +74,8 @@ def target_parts(g: Graph, s: Shape, member: Member, wrap: bool = True
     nodes = [sparql_term(n, wrap) for n in s.params.get(SH.targetNode, [])]
     if nodes:
         parts.append(lambda var: q.group(q.values(var, nodes)))
-    for p in s.params.get(SH.targetSubjectsOf, []):
-        parts.append(lambda var, p=sparql_term(p): q.group(q.triple(var, p, "?__o")))
-    for p in s.params.get(SH.targetObjectsOf, []):
-        parts.append(lambda var, p=sparql_term(p): q.group(q.triple("?__s", p, var)))
+    for p in map(sparql_term, s.params.get(SH.targetSubjectsOf, [])):
+        parts.append(lambda var, p=p: q.group(q.triple(var, p, "?__o")))
+    for p in map(sparql_term, s.params.get(SH.targetObjectsOf, [])):
+        parts.append(lambda var, p=p: q.group(q.triple("?__s", p, var)))
     return parts, (classes[0] if len(parts) == 1 and classes else None)

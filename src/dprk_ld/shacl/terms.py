@@ -93,6 +93,18 @@ def rdflib_term(text: str) -> URIRef | BNode | Literal:
     return Literal(lit.value) if dt == XSD_NS + "string" else Literal(lit.value, datatype=URIRef(dt))
 
 
+def from_ox(t: object) -> URIRef | BNode | Literal:
+    """A pyoxigraph term as an rdflib term: blank-node labels kept, wrapped datatypes unwrapped."""
+    if isinstance(t, ox.BlankNode):
+        return BNode(t.value)
+    if isinstance(t, ox.Literal):
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        dt = t.datatype.value.removeprefix(WRAP)
+        return Literal(t.value) if dt == XSD_NS + "string" else Literal(t.value, datatype=URIRef(dt))
+    return URIRef(t.value)  # type: ignore[attr-defined]
+
+
 def sparql_term(t: object, wrap: bool = True) -> str:
     """An rdflib term in SPARQL syntax (as stored: wrapped datatypes unless ``wrap`` is False)."""
     if isinstance(t, URIRef):

@@ -7,9 +7,10 @@ shape targeting a superclass see instances of its subclasses, without OWL
 axioms entering the validated graph. The shapes graph is validated against
 the W3C shapes-for-shapes graph (SHACL Appendix C), as shipped by pyshacl.
 
-Engines: ``pyshacl`` (the reference) or ``fast`` (SHACL Core compiled to
-SPARQL on the embedded store, :mod:`dprk_ld.validate.fastshacl`); ``auto``
-uses the fast engine and falls back to pyshacl for what it cannot compile.
+Engines: ``pyshacl`` (the reference) or ``fast`` (shapes compiled to SPARQL on
+the embedded store, :mod:`dprk_ld.shacl` via :mod:`.shacl_fast`); ``auto`` uses
+the fast engine and hands pyshacl only what it cannot compile, saying so in the
+report's detail; ``fast`` refuses such shapes before doing any work.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from ..load import Dataset
+from ..shacl import validate_graphs
+from ..shacl.terms import rdflib_term
+from . import shacl_fast
 from .common import finding_at, short
 from .report import Finding
 
@@ -87,15 +91,15 @@ def findings_from_report(dataset: Dataset, report: Graph, check: str, validated:
 
 def check_data(dataset: Dataset, engine: str = "auto") -> list[Finding]:
     """SHACL findings for data/ against shapes/."""
+    return check_data_detailed(dataset, engine)[0]
+
+
+def check_data_detailed(dataset: Dataset, engine: str = "auto") -> tuple[list[Finding], str | None]:
+    """SHACL findings for data/ against shapes/, and a detail for the report: which constraints went
+    to pyshacl (the fallback) and what they cost."""
     if engine in ("auto", "fast"):
-        try:
-            from .fastshacl import validate_dataset_fast
-        except ImportError:
-            validate_dataset_fast = None
-        if validate_dataset_fast is not None:
-            return validate_dataset_fast(dataset, fallback=(engine == "auto"))
-        if engine == "fast":
-            raise RuntimeError("the fast SHACL engine is not available")
+        findings, report = shacl_fast.validate_dataset(dataset, fallback=(engine == "auto"))
+        return findings, fallback_detail(report.fallbacks)
     data = dataset.data + hierarchy_graph(dataset)
     try:
         _, report, _ = pyshacl.validate(data, shacl_graph=dataset.shapes, inference="none",
@@ -103,8 +107,18 @@ def check_data(dataset: Dataset, engine: str = "auto") -> list[Finding]:
     except ShaclError as exc:
         return [Finding("violation", "shapes", f"pyshacl cannot use the shapes: {exc}".split("\nFor reference")[0],
                         file=(dataset.graphs_of("shapes") and dataset.files[dataset.graphs_of("shapes")[0]].relpath)
-                        or None, hint="fix the shape the message names")]
-    return findings_from_report(dataset, report, "shacl", data)
+                        or None, hint="fix the shape the message names")], "engine: pyshacl"
+    return findings_from_report(dataset, report, "shacl", data), "engine: pyshacl"
+
+
+def fallback_detail(fallbacks: list) -> str | None:
+    """``pyshacl fallback for N constraints (...)``: what the compiled engine handed to pyshacl, and the cost."""
+    if not fallbacks:
+        return None
+    secs = sum(f.seconds for f in fallbacks)
+    items = "; ".join(f"{f.shape} {f.constraint} ({f.reason})" for f in fallbacks)
+    return (f"pyshacl fallback for {len(fallbacks)} constraint(s), {secs:.2f} s on "
+            f"{max(f.triples for f in fallbacks)} triples: {items}")
 
 
 def shacl_shacl() -> Graph:
@@ -113,40 +127,12 @@ def shacl_shacl() -> Graph:
     return g
 
 
-def _term(nt: str | None) -> URIRef | BNode | None:
-    if not nt:
-        return None
-    if nt.startswith("<") and nt.endswith(">"):
-        return URIRef(nt[1:-1])
-    if nt.startswith("_:"):
-        return BNode(nt[2:])
-    return None
-
-
-def findings_from_fast(dataset: Dataset, results: list, check: str, validated: Graph) -> list[Finding]:
-    """Findings from the fast engine's results (N-Triples-form terms), located like pyshacl's."""
-    findings = []
-    for r in results:
-        focus = _term(r.focus)
-        focus_text = str(focus) if isinstance(focus, URIRef) else r.focus
-        where = dataset.locate(_anchor(validated, focus)) if isinstance(focus, BNode) else None
-        extra = {"file": where.relpath, "line": where.line} if where else {}
-        comp = r.component.rsplit("#", 1)[-1].replace("ConstraintComponent", "")
-        path = _term(r.path)
-        findings.append(finding_at(
-            dataset, focus_text, severity=SEVERITY.get(r.severity, "violation"), check=check,
-            message=r.message or f"{comp} constraint not met" + (f" by {r.value}" if r.value else ""), **extra,
-            path=str(path) if isinstance(path, URIRef) else r.path, component=r.component,
-            value=r.value, shape=r.source_shape, hint=f"offending value: {r.value}" if r.value else None))
-    return findings
-
-
 def check_shapes(dataset: Dataset, engine: str = "auto") -> list[Finding]:
     """The shapes graph validated against the SHACL shapes-for-shapes graph."""
     shapes = dataset.shapes
     if engine != "pyshacl":
-        from .fastshacl import validate_graphs
-
-        return findings_from_fast(dataset, validate_graphs(shapes, shacl_shacl()).results, "shapes", shapes)
+        report = validate_graphs(shapes, shacl_shacl())
+        return shacl_fast.findings_from_results(dataset, report, "shapes",
+                                                lambda n: _anchor(shapes, rdflib_term(n)))
     _, report, _ = pyshacl.validate(shapes, shacl_graph=shacl_shacl(), inference="none", allow_warnings=True)
     return findings_from_report(dataset, report, "shapes", shapes)

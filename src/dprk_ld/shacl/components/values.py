@@ -11,7 +11,7 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from ..errors import Unsupported
 from ..shapes import Shape
-from ..terms import WRAP, WRAPPED, esc, sparql_term, val, wellformed
+from ..terms import WRAP, WRAPPED, XSD_NS, esc, sparql_term, val, wellformed
 from .base import Component, Context
 
 
@@ -95,7 +95,7 @@ class MinInclusiveComponent(Component):
             raise Unsupported(f"{self.parameter} with a non-literal")
         guard = ""
         if isinstance(arg.value, str):
-            guard = '(isLiteral(?v) && (datatype(?v) = <http://www.w3.org/2001/XMLSchema#string> || lang(?v) != "")) && '
+            guard = f'(isLiteral(?v) && (datatype(?v) = <{XSD_NS}string> || lang(?v) != "")) && '
         return f"!COALESCE({guard}{val('?v', ctx.wrap)} {self.op} {sparql_term(arg, wrap=False)}, false)"
 
 

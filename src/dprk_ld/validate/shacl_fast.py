@@ -1,0 +1,130 @@
+"""The SHACL engine (:mod:`dprk_ld.shacl`) on a loaded project, and its results as findings.
+
+Validates a :class:`dprk_ld.load.Dataset`'s data graphs plus what pyshacl's data graph borrows
+from the ontology (:func:`copy_update`), both copied into one temporary named graph of the store
+that is dropped afterwards. :func:`findings_from_results` is the one converter from engine results
+to :class:`~dprk_ld.validate.report.Finding` values, each at the file:line of its focus node.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+import pyoxigraph as ox
+from rdflib import BNode, URIRef
+from rdflib.namespace import RDFS, SH
+
+from .. import shacl as engine
+from ..errors import DprkError
+from ..load import Dataset
+from ..shacl.terms import ox_nt, rdflib_term
+from .common import short
+from .report import Finding
+
+#: the validated graph, a temporary copy: data graphs + hierarchy (``{}``: a fresh id per run)
+VALIDATED_GRAPH = "urn:x-fastshacl:validated:{}"
+SEVERITY = {str(SH.Violation): "violation", str(SH.Warning): "warning", str(SH.Info): "info"}
+
+
+def copy_update(target: str, data_graphs: list[str], ontology_graphs: list[str]) -> str:
+    """SPARQL Update building the graph pyshacl validates: the data graphs merged into one graph, plus
+    the ontology's named class hierarchy and its named individuals' types. One graph rather than a
+    default graph made of one graph per file: Oxigraph then answers each triple pattern with one index
+    lookup instead of one per graph (measured: 30 -> 18 CPU s of queries at 1M triples, for 1.9 s of copy)."""
+    parts = []
+    if data_graphs:
+        using = " ".join(f"USING <{g}>" for g in data_graphs)
+        parts.append(f"INSERT {{ GRAPH <{target}> {{ ?s ?p ?o }} }} {using} WHERE {{ ?s ?p ?o }}")
+    if ontology_graphs:
+        using = " ".join(f"USING <{g}>" for g in ontology_graphs)
+        owl = "http://www.w3.org/2002/07/owl#NamedIndividual"
+        parts.append(f"INSERT {{ GRAPH <{target}> {{ ?s <{RDFS.subClassOf}> ?o }} }} {using} "
+                     f"WHERE {{ ?s <{RDFS.subClassOf}> ?o FILTER(isIRI(?s) && isIRI(?o)) }}")
+        parts.append(f"INSERT {{ GRAPH <{target}> {{ ?i a ?t }} }} {using} "
+                     f"WHERE {{ ?i a <{owl}> ; a ?t FILTER(isIRI(?t) && ?t != <{owl}>) }}")
+    return " ;\n".join(parts)
+
+
+def validate_dataset(dataset: Dataset, fallback: bool = True) -> tuple[list[Finding], engine.Report]:
+    """SHACL findings for ``dataset``'s data graphs (plus the ontology's class hierarchy), as pyshacl's,
+    and the engine's report (for its fallbacks). Without ``fallback``, a constraint the engine cannot
+    compile is a :class:`DprkError` raised before any validation work."""
+    store, shapes = dataset.store, dataset.shapes
+    if not fallback:
+        missing = engine.uncompiled(shapes)
+        if missing:
+            raise DprkError("the fast SHACL engine cannot compile " + "; ".join(missing),
+                            hint="use --engine auto (pyshacl for those constraints) or --engine pyshacl")
+    target = VALIDATED_GRAPH.format(uuid.uuid4().hex)
+    update = copy_update(target, dataset.graphs_of("data"), dataset.graphs_of("ontology"))
+    try:  # the store is the dataset's: leave it as found
+        if update:
+            store.update(update)
+        try:
+            report = engine.validate_store(store, shapes, [target], None, wrap=False, fallback=fallback)
+        except engine.ShapesError as exc:
+            return [_shapes_finding(dataset, str(exc))], engine.Report(False, [])
+        graphs = [ox.NamedNode(target)]
+        findings = findings_from_results(dataset, report, "shacl", lambda n: _store_anchor(store, n, graphs))
+    finally:
+        store.remove_graph(ox.NamedNode(target))
+    return findings, report
+
+
+def _shapes_finding(dataset: Dataset, message: str) -> Finding:
+    files = dataset.graphs_of("shapes")
+    return Finding("violation", "shapes", f"the shapes cannot be used: {message}",
+                   file=dataset.files[files[0]].relpath if files else None, hint="fix the shape the message names")
+
+
+def findings_from_results(dataset: Dataset, report: engine.Report, check: str,
+                          anchor: Callable[[str], str | None]) -> list[Finding]:
+    """The findings of the engine's results, each at the file:line of its focus node (of the nearest
+    IRI above it, ``anchor``, for a blank node)."""
+    keys: dict[str, object] = {}
+    for x in report.shapes.values():
+        keys.setdefault(x.key, x)
+    anchors = {r.focus: anchor(r.focus) for r in report.results if r.focus.startswith("_:")}
+    iris = [r.focus[1:-1] for r in report.results if r.focus.startswith("<")] + [a for a in anchors.values() if a]
+    where = dataset.locate_many(iris)  # only the subjects that have findings: no full index
+    out = []
+    for r in report.results:
+        s = keys.get(r.source_shape)
+        focus = rdflib_term(r.focus)
+        value = rdflib_term(r.value) if r.value is not None else None
+        path_node = s.params[SH.path][0] if s is not None and r.path == s.path and s.path is not None else None
+        if path_node is None and r.path is not None:
+            path_node = URIRef(r.path[1:-1]) if r.path.startswith("<") and r.path.count("<") == 1 else r.path
+        comp = r.component.rsplit("#", 1)[-1].replace("ConstraintComponent", "")
+        hint = None
+        if value is not None:
+            hint = f"offending value: {short(str(value)) if isinstance(value, URIRef) else value.n3()}"
+        a = anchors.get(r.focus) if isinstance(focus, BNode) else str(focus)
+        loc = where.get(a) if a else None
+        extra = {"file": loc.relpath, "line": loc.line} if loc else {}
+        out.append(Finding(
+            focus=_txt(focus), severity=SEVERITY.get(r.severity, "violation"), check=check,
+            message=r.message or f"{comp} constraint not met", **extra, path=_txt(path_node),
+            component=r.component, value=_txt(value), shape=_txt(s.node) if s is not None else r.source_shape,
+            hint=hint))
+    return out
+
+
+def _txt(node: object) -> str | None:
+    """IRIs and literals as strings, blank nodes as ``_:x`` (as pyshacl's findings)."""
+    if node is None:
+        return None
+    return node.n3() if isinstance(node, BNode) else str(node)
+
+
+def _store_anchor(store: ox.Store, node: str, graphs: list) -> str | None:
+    """The nearest IRI above a blank node, climbing ``?s ?p node`` in the validated graphs."""
+    seen: set[str] = set()
+    while node.startswith("_:") and node not in seen:
+        seen.add(node)
+        rows = list(store.query(f"SELECT ?s WHERE {{ ?s ?p {node} }} LIMIT 1", default_graph=graphs))
+        if not rows:
+            return None
+        node = ox_nt(rows[0][0])  # type: ignore[index]
+    return node[1:-1] if node.startswith("<") else None
