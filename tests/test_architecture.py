@@ -8,9 +8,6 @@ import import_graph
 KNOWN_CYCLES = {
     # the static site's page writers annotate with publish.site.Site (goes with the one site/ package)
     "import cycle: dprk_ld.publish.queries -> dprk_ld.publish.site -> dprk_ld.publish.queries",
-    # the fast SHACL engine and its pyshacl fallback (goes with the shacl/ package)
-    "import cycle: dprk_ld.validate.fastshacl -> dprk_ld.validate.fastshacl_dataset -> "
-    "dprk_ld.validate.fastshacl_queries -> dprk_ld.validate.shacl -> dprk_ld.validate.fastshacl",
 }
 
 
