@@ -229,10 +229,10 @@ def test_cors(app: Any) -> None:
 
 
 def test_internal_error_is_500(dataset: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from dprk_ld.serve import app as serve
+    from dprk_ld.serve import routes
 
     broken = create_app(dataset)
-    monkeypatch.setattr(serve, "_answer", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(routes, "limited", lambda *a, **k: 1 / 0)
     r = call(broken, "GET", "/sparql", params={"query": "ASK {}"})
     assert r.status_code == 500 and "bug in dprk-ld" in r.text
 

@@ -71,7 +71,7 @@ def _used_prefixes(triples: list[ox.Triple]) -> dict[str, str]:
 
 # ---------------------------------------------------------------- SPARQL results
 
-def _json_term(term: Any) -> dict[str, Any]:
+def json_term(term: Any) -> dict[str, Any]:
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, ox.BlankNode):
@@ -83,15 +83,15 @@ def _json_term(term: Any) -> dict[str, Any]:
         elif term.datatype.value != XSD_STRING:
             out["datatype"] = term.datatype.value
         return out
-    return {"type": "triple", "value": {"subject": _json_term(term.subject),
-                                        "predicate": _json_term(term.predicate),
-                                        "object": _json_term(term.object)}}
+    return {"type": "triple", "value": {"subject": json_term(term.subject),
+                                        "predicate": json_term(term.predicate),
+                                        "object": json_term(term.object)}}
 
 
 def to_json(results: Results) -> str:
     if results.kind == "ask":
         return json.dumps({"head": {}, "boolean": bool(results.boolean)}) + "\n"
-    bindings = [{v: _json_term(t) for v, t in row.items() if t is not None} for row in results.rows]
+    bindings = [{v: json_term(t) for v, t in row.items() if t is not None} for row in results.rows]
     return json.dumps({"head": {"vars": results.variables}, "results": {"bindings": bindings}},
                       ensure_ascii=False, indent=1) + "\n"
 

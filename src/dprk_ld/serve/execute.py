@@ -22,6 +22,7 @@ Two shortcuts keep small queries cheap (``benchmarks/serve.py`` measures them):
 from __future__ import annotations
 
 import asyncio
+import json
 import queue
 import threading
 import time
@@ -33,8 +34,12 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..errors import QueryError, RequestError
-from ..formats import Format
+from ..formats import BY_NAME, Format
+from ..namespaces import PREFIXES
 from ..query import Results, syntax_error
+from ..query.render import json_term, render
+from .negotiation import candidates, choose_format, media_type
+from .pages import results_page
 
 DEFAULT_INLINE_UNDER_S = 0.002
 
@@ -159,6 +164,80 @@ class Runner:
 
     def close(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query to answer, as plain data (so it can cross a process boundary).
+
+    ``graphs``: None = the union default graph (or the query's own FROM), else the protocol dataset
+    (``default``, ``named`` IRIs); ``fmt``: the negotiated format name, or None when the query form
+    decides it (``accept`` and ``requested`` then choose); ``page``: title and query text of an HTML page.
+    """
+
+    text: str
+    cap: int
+    fmt: str | None = None
+    accept: str | None = None
+    requested: str | None = None
+    base_iri: str | None = None
+    union: bool = True
+    default_graph: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    bounded: bool = False
+    where: str = "query"
+    page: tuple[tuple[str, str], ...] = ()
+
+    def options(self) -> dict[str, Any]:
+        options: dict[str, Any] = {"prefixes": PREFIXES}
+        if self.base_iri:
+            options["base_iri"] = self.base_iri
+        if self.default_graph is not None or self.named_graphs is not None:
+            try:
+                options["default_graph"] = [ox.NamedNode(u) for u in self.default_graph or ()]
+                options["named_graphs"] = [ox.NamedNode(u) for u in self.named_graphs or ()]
+            except ValueError as exc:
+                raise RequestError(f"invalid graph IRI: {exc}", 400) from exc
+        elif self.union:
+            options["use_default_graph_as_union"] = True
+        return options
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A query's answer, serialised: the body, its media type and whether the result cap cut it."""
+
+    kind: str  # select | ask | graph
+    media_type: str
+    body: bytes
+    truncated: bool = False
+
+
+def run_job(store: ox.Store, job: Job, deadline: float, cancelled: threading.Event) -> Rendered:
+    """Run a job and serialise its answer in the negotiated format (pyoxigraph's writers when they fit)."""
+    fmt = BY_NAME[job.fmt] if job.fmt else None
+    answer = execute(store, job.text, job.options(), job.cap, deadline, cancelled, fmt=fmt, bounded=job.bounded,
+                     where=job.where)
+    if fmt is None:
+        fmt = choose_format(job.accept, candidates(answer.kind), job.requested)
+    if answer.body is not None and fmt.oxigraph is not None:
+        return Rendered(answer.kind, media_type(fmt), answer.body, answer.truncated)
+    assert answer.results is not None
+    page = dict(job.page)
+    return Rendered(answer.kind, media_type(fmt), _payload(answer.results, fmt, answer.truncated, job.cap, page),
+                    answer.truncated)
+
+
+def _payload(results: Results, fmt: Format, truncated: bool, cap: int, page: dict[str, str]) -> bytes:
+    if fmt.name == "html":
+        return results_page(results, query=page.get("query"), truncated=truncated, limit=cap,
+                            title=page.get("title") or "Query results").encode("utf-8")
+    if results.kind == "select" and fmt.name == "json":  # render's indented JSON is 3x slower
+        bindings = [{v: json_term(t) for v, t in row.items() if t is not None} for row in results.rows]
+        return json.dumps({"head": {"vars": results.variables}, "results": {"bindings": bindings}},
+                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    body = render(results, fmt.name)
+    return body if isinstance(body, bytes) else body.encode("utf-8")
 
 
 @dataclass

@@ -297,16 +297,13 @@ class Site:
         """Run at once when submitted, or when no parameter is required (like Datasette)."""
         return submitted or not any(p.required for p in query.params)
 
-    def canned_page(self, query: CannedQuery, params: dict[str, str], results: Results | None = None,
-                    truncated: bool = False, error: Exception | None = None) -> str:
+    def canned_page(self, query: CannedQuery, params: dict[str, str], table: str | None = None,
+                    error: Exception | None = None) -> str:
+        """The form of a canned query, with its answer (``table``: a rendered :func:`results_page`) or error."""
         fields = [{"param": p, "value": params.get(p.name, "" if p.default in (None, "*") else p.default),
                    "input": INPUT_TYPES.get(p.type, "text")} for p in query.params]
-        table = None
-        if results is not None:
-            table = results_page(results, truncated=truncated, limit=self.limits["max_results"],
-                                 title=query.title)
         return render_template("canned.html", title=query.title, query=query, fields=fields,
-                               table=Markup(_body_of(table)) if table else None, error=error)
+                               table=Markup(body_of(table)) if table else None, error=error)
 
 
 INPUT_TYPES = {"integer": "number", "decimal": "text", "date": "date", "boolean": "text", "gYear": "number"}
@@ -316,7 +313,7 @@ EXAMPLE_QUERY = """SELECT ?claim ?label WHERE {
 } LIMIT 20"""
 
 
-def _body_of(page: str) -> str:
+def body_of(page: str) -> str:
     """The content of a rendered results page, for embedding in another page."""
     start, end = page.find("<main>"), page.rfind("</main>")
     return page[start + len("<main>"):end] if start >= 0 and end > start else page

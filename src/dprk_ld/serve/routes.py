@@ -1,0 +1,157 @@
+"""The routes of the web service, one small function each; state comes from ``request.app.state.service``.
+
+Implements the SPARQL 1.1 Protocol query operation and Service Description at ``/sparql``, the
+Datasette-style canned-query pages at ``/queries/NAME`` (with ``.json``/``.csv`` variants), and the
+linked-data side of W3C "Cool URIs for the Semantic Web": ``/id/...`` resources and ``/ontology``
+as HTML or RDF by Accept or extension. Every route is a plain ``async def (Request) -> Response``
+so it can be mounted and tested alone (``Starlette(routes=[Route("/x", route)])`` with a
+:class:`~dprk_ld.serve.service.Service` on ``app.state.service``).
+"""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from ..errors import DprkError, QueryError, RequestError
+from ..formats import BY_NAME, by_extension
+from ..namespaces import ID
+from ..query import Results, find_query
+from ..query.catalog import CannedQuery
+from .negotiation import PAGE_FORMATS, candidates, choose_format
+from .protocol import parse_request
+from .responses import graph_response, html, limited
+from .service import Service
+
+
+def service_of(request: Request) -> Service:
+    return request.app.state.service
+
+
+async def read_body(request: Request, max_body: int) -> bytes:
+    """The request body, refused with 413 as soon as it passes ``max_body`` bytes."""
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > max_body:
+        raise RequestError(f"request body of {length} bytes exceeds the limit of {max_body}", 413)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_body:
+            raise RequestError(f"request body exceeds the limit of {max_body} bytes", 413)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def sparql(request: Request) -> Response:
+    """``/sparql``: a query (GET, POST form, POST direct), or the service description without one."""
+    service = service_of(request)
+    body = await read_body(request, service.limits.max_body) if request.method == "POST" else b""
+    parsed = parse_request(request.method, request.headers.get("content-type"), request.url.query, body,
+                           max_body=service.limits.max_body)
+    endpoint = str(request.url.replace(query="", fragment=""))
+    accept = request.headers.get("accept")
+    if parsed.query is None:
+        fmt = choose_format(accept, PAGE_FORMATS, parsed.format)
+        if fmt.name == "html":
+            return html(service.site.query_form_page())
+        return graph_response(Results("graph", triples=service.site.service_description(endpoint)), fmt)
+    check = service.check(parsed.query, endpoint)
+    fmt = choose_format(accept, candidates(check.form), parsed.format) if check.form else None
+    answer = await service.sparql(parsed, endpoint, fmt, check, accept)
+    response = Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
+    return limited(response, answer.truncated, service.limits.max_results)
+
+
+async def index(request: Request) -> Response:
+    return html(service_of(request).site.index_page())
+
+
+async def queries(request: Request) -> Response:
+    """``/queries``: the canned queries, as a page or JSON."""
+    service = service_of(request)
+    fmt = choose_format(request.headers.get("accept"), (BY_NAME["html"], BY_NAME["json"]),
+                        request.query_params.get("format"))
+    if fmt.name == "json":
+        return JSONResponse([q.as_dict() for q in service.catalog.values()])
+    return html(service.site.queries_page())
+
+
+async def canned(request: Request) -> Response:
+    """``/queries/NAME[.ext]``: the form (run at once when nothing is required), or the answer as data."""
+    service = service_of(request)
+    name, ext = request.path_params["name"], None
+    if "." in name:
+        name, ext = name.rsplit(".", 1)
+    try:
+        query = find_query(service.catalog, name)
+    except QueryError as exc:
+        raise RequestError(exc.message, 404, hint=exc.hint) from exc
+    kind = "graph" if query.kind in ("construct", "describe") else query.kind
+    # "run" is the form's submit marker (canned.html), "format" the output override: neither is a parameter
+    params = {k: v for k, v in request.query_params.items() if k not in ("format", "run") and v != ""}
+    if ext is None and "format" not in request.query_params:
+        return await canned_page(request, service, query, params)
+    if ext is not None:
+        fmt = {"json": BY_NAME["jsonld" if kind == "graph" else "json"]}.get(ext) or by_extension(ext)
+        if fmt is None or fmt not in candidates(kind):
+            raise RequestError(f"no .{ext} variant of this query", 404,
+                               hint=f"try .json or .{'ttl' if kind == 'graph' else 'csv'}")
+    else:
+        fmt = choose_format(request.headers.get("accept"), candidates(kind), request.query_params["format"])
+    answer = await service.canned(query, params, fmt)
+    return limited(Response(answer.body, media_type=answer.media_type), answer.truncated,
+                   service.limits.max_results)
+
+
+async def canned_page(request: Request, service: Service, query: CannedQuery, params: dict[str, str]) -> Response:
+    """The HTML page of a canned query: its form, and its answer once submitted (or nothing is required)."""
+    site = service.site
+    if not site.ready_to_run(query, params, bool(request.query_params)):
+        return html(site.canned_page(query, params))
+    try:
+        answer = await service.canned(query, params, None)
+    except DprkError as exc:
+        if exc.http_status != 400:
+            raise
+        return html(site.canned_page(query, params, error=exc), 400)
+    page = site.canned_page(query, params, table=answer.body.decode("utf-8"))
+    return limited(html(page), answer.truncated, service.limits.max_results)
+
+
+async def resource(request: Request) -> Response:
+    """``/id/...``: a resource as HTML, or RDF by Accept or extension (``.ttl``, ``.jsonld``, ``.nt``, ``.rdf``)."""
+    site = service_of(request).site
+    rest = request.path_params["rest"]
+    iri, fmt = ID + rest, None
+    if not site.exists(iri) and "." in rest:
+        stem, ext = rest.rsplit(".", 1)
+        fmt = by_extension(ext)
+        if fmt is not None and fmt.kind in ("rdf", "page") and fmt in PAGE_FORMATS:
+            iri = ID + stem
+    if not site.exists(iri):
+        raise RequestError(f"no resource <{ID + rest}> in this dataset", 404,
+                           hint="browse from the index page, or list resources with SPARQL")
+    fmt = fmt or choose_format(request.headers.get("accept"), PAGE_FORMATS)
+    if fmt.name == "html":
+        response = html(await run_in_threadpool(site.resource_page, iri))
+    else:
+        triples = await run_in_threadpool(site.resource_triples, iri)
+        response = graph_response(Results("graph", triples=triples), fmt)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+async def ontology(request: Request) -> Response:
+    """``/ontology`` and ``/ontology.EXT``: the ontology's documentation page or its triples."""
+    site = service_of(request).site
+    ext = request.path_params.get("ext")
+    fmt = by_extension(ext) if ext else choose_format(request.headers.get("accept"), PAGE_FORMATS)
+    if fmt is None or fmt not in PAGE_FORMATS:
+        raise RequestError(f"no .{ext} variant of the ontology", 404, hint="try .ttl or .jsonld")
+    if fmt.name == "html":
+        return html(site.ontology_page())
+    response = graph_response(Results("graph", triples=site.ontology_triples()), fmt)
+    response.headers["Vary"] = "Accept"
+    return response

@@ -1,0 +1,115 @@
+"""The state of one running service: the dataset, its pages, its limits and how queries are run.
+
+:class:`Service` is what every route reads (``request.app.state.service``); it holds nothing a
+request changes except bounded caches. It decides the protocol dataset of a query (SPARQL 1.1
+Protocol §2.1.4: ``default-graph-uri``/``named-graph-uri``, else the query's FROM, else the union of
+the dataset's graphs; canned queries see the project's files only) and hands a :class:`Job` to the
+runner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+
+from ..errors import QueryError, RequestError
+from ..formats import Format
+from ..load import Dataset
+from ..namespaces import PREFIXES
+from ..query import prepare
+from ..query.catalog import CannedQuery, load_catalog
+from . import pages
+from .cache import ByteLRU
+from .execute import DEFAULT_INLINE_UNDER_S, Job, Rendered, Runner, run_job
+from .protocol import ParsedRequest, QueryCheck, check_query
+
+DEFAULT_TIMEOUT_S = 10.0
+DEFAULT_MAX_RESULTS = 10_000
+DEFAULT_MAX_BODY = 1_048_576
+DEFAULT_MAX_CONCURRENT = 4
+DEFAULT_CACHE_BYTES = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The service's bounds (docs/serve.md lists them with their defaults)."""
+
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    max_results: int = DEFAULT_MAX_RESULTS
+    max_body: int = DEFAULT_MAX_BODY
+    max_concurrent: int = DEFAULT_MAX_CONCURRENT
+    cache_bytes: int = DEFAULT_CACHE_BYTES
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"timeout_s": self.timeout_s, "max_results": self.max_results, "max_body": self.max_body,
+                "max_concurrent": self.max_concurrent}
+
+
+class Service:
+    """One dataset served: pages, canned queries, the graphs a query may name, and the query runner."""
+
+    def __init__(self, dataset: Dataset, limits: Limits, inline_under_s: float = DEFAULT_INLINE_UNDER_S) -> None:
+        self.dataset = dataset
+        self.limits = limits
+        store = dataset.store
+        self.graphs = frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+        self.files = tuple(sorted(dataset.files))
+        # canned queries and counts: the project's files only, even when the store holds more (the view)
+        self.own_union = self.graphs <= set(self.files)
+        own: dict[str, Any] = ({"use_default_graph_as_union": True} if self.own_union else
+                               {"default_graph": [ox.NamedNode(g) for g in self.files],
+                                "named_graphs": [ox.NamedNode(g) for g in self.files]})
+        self.catalog: dict[str, CannedQuery] = load_catalog(dataset.project) if dataset.project.queries else {}
+        self.site = pages.Site(dataset, self.catalog, limits=limits.as_dict(), graphs=sorted(self.graphs),
+                               query_options=own)
+        self.checks: ByteLRU[QueryCheck] = ByteLRU(limits.cache_bytes)
+        self.runner = Runner(limits.timeout_s, limits.max_concurrent, inline_under_s)
+
+    def check(self, text: str, base: str) -> QueryCheck:
+        """:func:`check_query`, remembered in a byte-bounded cache (the graphs never change while serving)."""
+        key = (text, base)
+        check = self.checks.get(key)
+        if check is None:
+            check = check_query(text, self.graphs, base, PREFIXES)
+            self.checks.put(key, check)
+        return check
+
+    def bounded(self, check: QueryCheck) -> bool:
+        return check.limit is not None and check.limit <= self.limits.max_results
+
+    async def run(self, job: Job, key: Any) -> Rendered:
+        store = self.dataset.store
+        return await self.runner.run(lambda deadline, cancelled: run_job(store, job, deadline, cancelled), key)
+
+    async def sparql(self, parsed: ParsedRequest, endpoint: str, fmt: Format | None, check: QueryCheck,
+                     accept: str | None) -> Rendered:
+        """Answer a protocol query (already checked) in ``fmt`` (None: the query form decides)."""
+        assert parsed.query is not None
+        dataset = bool(parsed.default_graph_uris or parsed.named_graph_uris)
+        job = Job(parsed.query, self.limits.max_results, fmt.name if fmt else None, accept, parsed.format,
+                  base_iri=endpoint, union=not check.has_dataset,
+                  default_graph=parsed.default_graph_uris if dataset else None,
+                  named_graphs=parsed.named_graph_uris if dataset else None,
+                  bounded=self.bounded(check), page=(("query", parsed.query),))
+        key = ("sparql", parsed.query, endpoint, parsed.default_graph_uris, parsed.named_graph_uris,
+               fmt.name if fmt else None)
+        return await self.run(job, key)
+
+    async def canned(self, query: CannedQuery, params: dict[str, str], fmt: Format | None) -> Rendered:
+        """Run a canned query with its parameters bound; ``fmt`` None: an HTML table for its page."""
+        try:
+            text = prepare(query, params)
+        except QueryError as exc:  # ParameterError: a bad parameter value
+            raise RequestError(exc.message, 400, exc.location, exc.hint) from exc
+        check = self.check(text, "")
+        files = None if self.own_union else self.files
+        job = Job(text, self.limits.max_results, fmt.name if fmt else "html", union=True,
+                  default_graph=files, named_graphs=files, bounded=self.bounded(check),
+                  where=f"queries/{query.name}.rq", page=(("title", query.title),))
+        key = ("canned", query.name, tuple(sorted(params.items())), fmt.name if fmt else None)
+        return await self.run(job, key)
+
+    def close(self) -> None:
+        self.runner.close()
