@@ -248,7 +248,7 @@ def test_render_ask_and_graph_formats(dataset):
 def test_cli_query_list():
     result = cli("query", "--list")
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    lines = result.stdout.splitlines()
     assert lines[0].split("  ")[0] == "describe-claim"
     assert "A claim and its citations as a graph  [claim=claim:a001-troops]" in lines[0]
     assert any(line.startswith("pair ") and "[a=state:PRK b=?]" in line for line in lines)
@@ -266,9 +266,9 @@ def test_cli_query_list_json():
 def test_cli_query_run_formats():
     result = cli("query", "pair", "--param", "b=state:RUS", "--format", "csv")
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[1] == f"{CLAIM}a001-troops,North Korea sent troops to Russia"
+    assert result.stdout.splitlines()[1] == f"{CLAIM}a001-troops,North Korea sent troops to Russia"
     result = cli("query", "pair", "-p", "b=state:RUS")
-    assert "claim:a001-troops" in result.output
+    assert "claim:a001-troops" in result.stdout
 
 
 @pytest.mark.parametrize("args, message", [
@@ -289,15 +289,15 @@ def test_cli_errors_are_messages_not_tracebacks(args, message):
 
 def test_cli_sparql_select_ask_construct(tmp_path):
     result = cli("sparql", "SELECT ?s WHERE { ?s a dprk:State } ORDER BY ?s", "--format", "tsv")
-    assert result.output.splitlines() == ["?s", f"<{STATE}CHN>", f"<{STATE}PRK>", f"<{STATE}RUS>"]
-    assert cli("sparql", "ASK { state:PRK a dprk:State }", "--format", "json").output.strip() == \
+    assert result.stdout.splitlines() == ["?s", f"<{STATE}CHN>", f"<{STATE}PRK>", f"<{STATE}RUS>"]
+    assert cli("sparql", "ASK { state:PRK a dprk:State }", "--format", "json").stdout.strip() == \
         '{"head": {}, "boolean": true}'
     result = cli("sparql", "DESCRIBE state:RUS")
-    assert "state:RUS" in result.output and "@prefix" in result.output
+    assert "state:RUS" in result.stdout and "@prefix" in result.stdout
     query = tmp_path / "q.rq"
     query.write_text("CONSTRUCT { ?s a dprk:State } WHERE { ?s a dprk:State }")
     result = cli("sparql", "-f", str(query), "--format", "ntriples")
-    assert len(result.output.splitlines()) == 3
+    assert len(result.stdout.splitlines()) == 3
     bad = tmp_path / "bad.rq"
     bad.write_text("SELECT *\nWHERE { ?s ?p }")
     result = cli("sparql", "-f", str(bad))
@@ -306,7 +306,7 @@ def test_cli_sparql_select_ask_construct(tmp_path):
 
 def test_cli_sparql_from_stdin():
     result = cli("sparql", "-", input="SELECT (COUNT(*) AS ?n) WHERE { ?s a dprk:State }")
-    assert result.output.splitlines()[2].strip() == "3"
+    assert result.stdout.splitlines()[2].strip() == "3"
 
 
 # ---------------------------------------------------------------- Python API

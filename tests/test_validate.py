@@ -37,7 +37,8 @@ def test_mini_conforms_with_sources():
     result = run("--project", str(MINI), "--sources", str(MINI_SOURCES))
     assert result.exit_code == 0, result.output
     assert "CONFORMS: 3 files" in result.output
-    assert "1 claims, 2 citations checked: 0 violations" in result.output
+    assert result.output.startswith(f"project: {MINI} (--project)\n")
+    assert "1 claims, 2 citations, 2 quotes checked against the sources: 0 violations" in result.output
 
 
 def test_json_report_shape():

@@ -24,9 +24,18 @@ project_option = click.option(
     "--project",
     "project_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    envvar="DPRK_LD_PROJECT",
-    help="Dataset project directory (default: the bundled DPRK dataset; env DPRK_LD_PROJECT).",
+    help="Dataset project directory. Without it: $DPRK_LD_PROJECT, else the nearest folder at or above the "
+         "working directory with ontology/, shapes/ and data/ (like git), else the bundled DPRK dataset.",
 )
+
+
+def resolve_project(project_dir: Path | None) -> Any:
+    """The project a command works on (see dprk_ld.project), named on stderr so no run is ambiguous."""
+    from .project import find_project
+
+    project = find_project(project_dir)
+    click.echo(f"project: {project.describe()}", err=True)
+    return project
 
 
 def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -77,10 +86,11 @@ def validate(project_dir: Path | None, sources: Path | None, fmt: str, fail_on: 
     2 the project cannot be loaded.
     """
     from .load import load_project
+    from .project import find_project
     from .validate import validate as run_validation
     from .validate.report import RENDERERS
 
-    dataset = load_project(project_dir)
+    dataset = load_project(find_project(project_dir))
     report = run_validation(dataset, sources=sources, require_reasoner=require_reasoner, engine=engine,
                             checks=checks or ALL_CHECKS)
     click.echo(RENDERERS[fmt](report, fail_on), nl=False)
@@ -178,7 +188,7 @@ def query_command(name: str | None, list_queries: bool, params: tuple[str, ...],
     if list_queries or not name:
         if not list_queries:
             raise QueryError("give a query NAME, or --list to see them")
-        catalog = load_catalog(project_dir)
+        catalog = load_catalog(resolve_project(project_dir))
         if fmt == "json":
             click.echo(json.dumps([c.as_dict() for c in catalog.values()], ensure_ascii=False, indent=1))
         else:
@@ -189,10 +199,11 @@ def query_command(name: str | None, list_queries: bool, params: tuple[str, ...],
                 click.echo(f"{cq.name.ljust(width)}  {cq.title}{suffix}")
         return
     values = q.parse_param_pairs(params)
+    project = resolve_project(project_dir)
     if endpoint:
-        results = q.run_canned_remote(endpoint, load_catalog(project_dir), name, values, timeout)
+        results = q.run_canned_remote(endpoint, load_catalog(project), name, values, timeout)
     else:
-        results = q.run_canned(q.dataset_for(project_dir), name, values)
+        results = q.run_canned(q.dataset_for(project), name, values)
     _echo_rendered(q.render(results, fmt))
 
 
@@ -215,7 +226,7 @@ def sparql(query_text: str | None, query_file: Path | None, fmt: str | None, end
     if endpoint:
         results = q.run_remote(endpoint, text, timeout)
     else:
-        results = q.run_sparql(q.dataset_for(project_dir), text, where=where)
+        results = q.run_sparql(q.dataset_for(resolve_project(project_dir)), text, where=where)
     _echo_rendered(q.render(results, fmt or ("turtle" if results.kind == "graph" else "table")))
 
 
@@ -235,10 +246,9 @@ def sparql(query_text: str | None, query_file: Path | None, fmt: str | None, end
 def serve(project_dir: Path | None, host: str, port: int, timeout_s: float, max_results: int, workers: int,
           wikidata_view: bool) -> None:
     """Serve the dataset: a read-only SPARQL endpoint, canned queries and linked-data pages."""
-    from .project import find_project
     from .serve.app import serve_project
 
-    find_project(project_dir)  # a wrong --project fails before anything is announced
+    project_dir = resolve_project(project_dir).root  # a wrong --project fails before anything is announced
     click.echo(f"serving on http://{host}:{port}/ (SPARQL at /sparql, {workers} worker(s))", err=True)
     serve_project(project_dir, host=host, port=port, workers=workers, timeout_s=timeout_s,
                   max_results=max_results, wikidata_view=wikidata_view)
@@ -255,7 +265,7 @@ def load_command(project_dir: Path | None, endpoint: str, graph_store: str | Non
     from . import gsp
     from .load import load_project
 
-    dataset = load_project(project_dir)
+    dataset = load_project(resolve_project(project_dir))
     url = graph_store or gsp.graph_store_for(endpoint)
 
     def progress(index: int, total: int, pushed: gsp.GraphPush) -> None:
@@ -283,7 +293,7 @@ def build(out_dir: Path, previous: Path | None, project_dir: Path | None) -> Non
         click.echo(f"  {message}", err=True)
 
     click.echo("loading the dataset ...", err=True)
-    dataset = load_project(project_dir)
+    dataset = load_project(resolve_project(project_dir))
     before = release_claims(previous) if previous else None  # read first: --out may be the same folder
     summary = build_release(dataset, out_dir, progress=progress)
     click.echo(f"wrote release {summary.version} (issued {summary.issued}) to {summary.out_dir}: "
@@ -316,7 +326,7 @@ def export_quickstatements_command(project_dir: Path | None, out_file: Path | No
     from .load import load_project
     from .wikidata.quickstatements import export_quickstatements
 
-    result = export_quickstatements(load_project(project_dir))
+    result = export_quickstatements(load_project(resolve_project(project_dir)))
     if out_file is None:
         click.echo(result.text(), nl=False)
         click.echo(result.report(), err=True, nl=False)
@@ -338,9 +348,11 @@ def reconcile(project_dir: Path | None, endpoint: str, fmt: str, timeout: float)
     from .load import load_project
     from .wikidata.reconcile import reconcile as run_reconcile
 
-    report = run_reconcile(load_project(project_dir), endpoint, timeout)
+    dataset = load_project(resolve_project(project_dir))
+    report = run_reconcile(dataset, endpoint, timeout)
     if fmt == "json":
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps({"project": str(dataset.project.root.resolve()), **report.to_json()},
+                              ensure_ascii=False, indent=2))
     else:
         click.echo(report.table(), nl=False)
 

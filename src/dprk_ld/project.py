@@ -2,9 +2,20 @@
 
 A dataset project is a directory with ``ontology/``, ``shapes/`` and ``data/``
 (Turtle files) and optionally ``queries/`` (``*.rq``), as laid out in
-docs/conventions.md. The bundled DPRK dataset is the default: in a source
-checkout it is the repository root, in an installed wheel it ships as
-``dprk_ld/_project``. ``--project DIR`` or ``DPRK_LD_PROJECT`` choose another.
+docs/conventions.md. Which project a command works on is decided like git
+decides which repository it is in (:func:`resolve_root`), first match wins:
+
+1. an explicit directory: ``--project DIR`` (or ``find_project(DIR)``);
+2. ``$DPRK_LD_PROJECT`` — an environment variable overrides discovery, as
+   ``GIT_DIR`` does for git;
+3. discovery: the nearest directory at or above the working directory that has
+   all of ``ontology/``, ``shapes/`` and ``data/``;
+4. the bundled DPRK dataset (the source checkout when run from one, else the
+   copy in the wheel, ``dprk_ld/_project``) — only when none of the above applies.
+
+A directory at or above the working directory with two of the three folders
+is an error, not a reason to fall back to the bundled dataset silently.
+:attr:`Project.origin` says which rule chose the project; every command prints it.
 """
 
 from __future__ import annotations
@@ -19,6 +30,13 @@ RDF_FOLDERS = ("ontology", "shapes", "data")
 RDF_SUFFIXES = (".ttl",)
 IGNORED_NAMES = {"README.md", "README", ".gitkeep", ".DS_Store"}
 ENV_VAR = "DPRK_LD_PROJECT"
+ORIGIN_EXPLICIT, ORIGIN_ENV, ORIGIN_FOUND, ORIGIN_BUNDLED = "explicit", "env", "found", "bundled"
+ORIGIN_TEXT = {
+    ORIGIN_EXPLICIT: "--project",
+    ORIGIN_ENV: f"${ENV_VAR}",
+    ORIGIN_FOUND: "found at or above the working directory",
+    ORIGIN_BUNDLED: "the bundled dataset: no project at or above the working directory",
+}
 
 
 @dataclass(frozen=True)
@@ -37,10 +55,16 @@ class Project:
     root: Path
     files: tuple[SourceFile, ...]
     queries: tuple[Path, ...]
+    #: which rule chose it: ORIGIN_EXPLICIT, ORIGIN_ENV, ORIGIN_FOUND or ORIGIN_BUNDLED
+    origin: str = "explicit"
 
     @property
     def name(self) -> str:
         return self.root.resolve().name
+
+    def describe(self) -> str:
+        """``/abs/path (how it was chosen)``: the line every command prints."""
+        return f"{self.root.resolve()} ({ORIGIN_TEXT.get(self.origin, self.origin)})"
 
     def of_kind(self, kind: str) -> list[SourceFile]:
         return [f for f in self.files if f.kind == kind]
@@ -55,24 +79,72 @@ def bundled_root() -> Path:
     return here / "_project"
 
 
-def find_project(root: Path | str | None = None) -> Project:
-    """The project at ``root`` (or ``$DPRK_LD_PROJECT``, or the bundled one), with its files listed.
+def _refuse_link_out(path: Path, real_root: Path) -> None:
+    """A file or folder of the project that is (or sits under) a link to outside the project is refused:
+    the gate checks the project's own files, and a release never publishes a file from elsewhere."""
+    target = path.resolve()
+    if target != real_root and real_root not in target.parents:
+        raise ProjectError(f"links out of the project, to {target}", str(path),
+                           "copy the file into the project (or link within it); files outside the project "
+                           "are not read")
+
+
+def _is_project(folder: Path) -> bool:
+    return all((folder / d).is_dir() for d in RDF_FOLDERS)
+
+
+def discover(cwd: Path | str | None = None) -> Path | None:
+    """The nearest directory at or above ``cwd`` with ontology/, shapes/ and data/, or None.
+
+    Raises :class:`ProjectError` for a directory on the way that has two of the three folders:
+    it is most likely a project with a folder missing, and the bundled dataset would be checked instead.
+    """
+    here = Path(cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if _is_project(folder):
+            return folder
+        present = [d for d in RDF_FOLDERS if (folder / d).is_dir()]
+        if len(present) == 2:
+            [absent] = [d for d in RDF_FOLDERS if d not in present]
+            raise ProjectError(f"looks like a dataset project but has no {absent}/ folder", str(folder),
+                               f"create {absent}/ (a project has ontology/, shapes/ and data/), or name the "
+                               "project with --project DIR")
+    return None
+
+
+def resolve_root(explicit: Path | str | None = None, *, cwd: Path | str | None = None,
+                 environ: dict[str, str] | None = None) -> tuple[Path, str]:
+    """(project directory, origin) by the precedence of this module's docstring."""
+    if explicit is not None and str(explicit) != "":
+        return Path(explicit), ORIGIN_EXPLICIT
+    env = (os.environ if environ is None else environ).get(ENV_VAR, "").strip()
+    if env:
+        return Path(env), ORIGIN_ENV
+    found = discover(cwd)
+    if found is not None:
+        return found, ORIGIN_FOUND
+    return bundled_root(), ORIGIN_BUNDLED
+
+
+def find_project(root: Path | str | None = None, *, cwd: Path | str | None = None) -> Project:
+    """The project at ``root``, else chosen as :func:`resolve_root` says, with its files listed.
 
     Raises :class:`ProjectError` when a folder is missing or a file is where no file belongs.
     """
-    if root is None:
-        root = os.environ.get(ENV_VAR) or bundled_root()
-    root = Path(root)
+    root, origin = resolve_root(root, cwd=cwd)
+    where = {ORIGIN_ENV: f" (from ${ENV_VAR})"}.get(origin, "")
     if not root.is_dir():
-        raise ProjectError("no such project directory", str(root),
+        raise ProjectError(f"no such project directory{where}", str(root),
                            "pass --project DIR pointing at a folder with ontology/, shapes/ and data/")
     missing = [d for d in RDF_FOLDERS if not (root / d).is_dir()]
     if missing:
-        raise ProjectError(f"not a dataset project: missing {', '.join(d + '/' for d in missing)}", str(root),
+        raise ProjectError(f"not a dataset project{where}: missing {', '.join(d + '/' for d in missing)}", str(root),
                            "a project has ontology/, shapes/ and data/ folders of Turtle files")
     files: list[SourceFile] = []
+    real_root = root.resolve()
     for kind in RDF_FOLDERS:
         for path in sorted((root / kind).rglob("*")):
+            _refuse_link_out(path, real_root)
             if path.is_dir() or path.name in IGNORED_NAMES:
                 continue
             if path.suffix not in RDF_SUFFIXES:
@@ -87,4 +159,4 @@ def find_project(root: Path | str | None = None) -> Project:
     if not any(f.kind == "data" for f in files):
         raise ProjectError("data/ has no Turtle files", str(root / "data"))
     queries = tuple(sorted((root / "queries").glob("*.rq"))) if (root / "queries").is_dir() else ()
-    return Project(root, tuple(files), queries)
+    return Project(root, tuple(files), queries, origin)

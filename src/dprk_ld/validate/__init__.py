@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..load import Dataset
+from ..project import ORIGIN_TEXT
 from . import citations, ontology, owl, queries, shacl, vocabulary
 from .report import CheckRun, Finding, Report
 
@@ -71,6 +72,8 @@ def validate(
                       else "quotes not checked: pass --sources DIR")
             report.checks.append(CheckRun("citations", "ran", time.perf_counter() - start, detail))
             report.stats.update(claims=stats.claims, citations=stats.citations)
+            if sources:
+                report.stats["quotes_checked"] = stats.quotes_checked
         if "queries" in checks:
             _timed("queries", lambda: queries.check_violation_queries(dataset), report)
         if owl_future is not None:
@@ -86,10 +89,11 @@ def validate(
                         hint="install Java 11+ (HermiT ships with owlready2), or drop --require-reasoner"))
     finally:
         pool.shutdown(wait=True)
-    report.stats.setdefault("claims", 0)
-    report.stats.setdefault("citations", 0)
     report.stats["files"] = len(dataset.files)
     report.stats["triples"] = dataset.triples
+    report.stats["quads"] = dataset.quads
+    report.project = str(dataset.project.root.resolve())
+    report.project_origin = ORIGIN_TEXT.get(dataset.project.origin, dataset.project.origin)
     order = {name: i for i, name in enumerate(ALL_CHECKS)}
     report.checks.sort(key=lambda c: order.get(c.name, 99))
     return report

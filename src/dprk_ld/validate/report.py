@@ -61,9 +61,18 @@ class CheckRun:
 
 @dataclass
 class Report:
+    """Findings, the checks that ran (or did not, and why), counts, and the project they are about.
+
+    Counts use one vocabulary everywhere (validate, VoID, the ``statistics`` query): ``triples`` are
+    distinct triples (the union of all files; a triple written in two files counts once), ``quads``
+    are (triple, file graph) pairs, what a store holds after ``dprk-ld load``.
+    """
+
     findings: list[Finding] = field(default_factory=list)
     checks: list[CheckRun] = field(default_factory=list)
     stats: dict[str, int] = field(default_factory=dict)
+    project: str | None = None  # the project's directory
+    project_origin: str | None = None  # how it was chosen (project.ORIGIN_TEXT)
 
     def counts(self) -> dict[str, int]:
         counter = Counter(f.severity for f in self.findings)
@@ -78,16 +87,31 @@ class Report:
     def sorted_findings(self) -> list[Finding]:
         return sorted(self.findings, key=Finding.sort_key)
 
+    def project_line(self) -> str:
+        return f"project: {self.project} ({self.project_origin})" if self.project else "project: (none)"
+
     def summary_line(self) -> str:
+        """What was checked, in words that say what was not: e.g. "156 citations, quotes not checked"."""
         s, c = self.stats, self.counts()
-        return (f"{s.get('files', 0)} files, {s.get('triples', 0)} triples, {s.get('claims', 0)} claims, "
-                f"{s.get('citations', 0)} citations checked: {c['violation']} violations, "
-                f"{c['warning']} warnings, {c['info']} info")
+        quads = s.get("quads")
+        parts = [f"{s.get('files', 0)} files",
+                 f"{s.get('triples', 0):,} triples" + (f" ({quads:,} quads)" if quads is not None else "")]
+        if "claims" in s:  # counted by the citations check
+            parts.append(f"{s['claims']} claims")
+            if "quotes_checked" in s:
+                parts.append(f"{s.get('citations', 0)} citations, {s['quotes_checked']} quotes checked against "
+                             "the sources")
+            else:
+                parts.append(f"{s.get('citations', 0)} citations, quotes not checked (no --sources)")
+        skipped = [r.name for r in self.checks if r.status != "ran"]
+        if skipped:
+            parts.append(f"NOT RUN: {', '.join(skipped)}")
+        return (", ".join(parts) + f": {c['violation']} violations, {c['warning']} warnings, {c['info']} info")
 
 
 def render_text(report: Report, fail_on: str = "violation", color: bool = False) -> str:
     """Human-readable report: findings grouped by file, then the checks run, then the summary."""
-    lines: list[str] = []
+    lines: list[str] = [report.project_line()]
     current: str | None = "\0"
     for f in report.sorted_findings():
         if f.file != current:
@@ -110,12 +134,14 @@ def render_text(report: Report, fail_on: str = "violation", color: bool = False)
         lines.append(f"  {run.name:12} {run.status:8} {run.seconds:6.2f}s{detail}")
     verdict = "CONFORMS" if report.conforms(fail_on) else "DOES NOT CONFORM"
     lines.append(f"{verdict}: {report.summary_line()}")
-    return "\n".join(lines).lstrip("\n") + "\n"
+    return "\n".join(lines) + "\n"
 
 
 def to_json(report: Report, fail_on: str = "violation") -> dict:
-    """The documented JSON shape: conforms, summary, checks, findings."""
+    """The documented JSON shape: project, conforms, summary, checks, findings."""
     return {
+        "project": report.project,
+        "project_origin": report.project_origin,
         "conforms": report.conforms(fail_on),
         "summary": {**report.stats, **report.counts()},
         "checks": [asdict(c) for c in report.checks],
@@ -139,6 +165,8 @@ def render_turtle(report: Report, fail_on: str = "violation") -> str:
     root = BNode("report")
     g.add((root, RDF.type, SH.ValidationReport))
     g.add((root, SH.conforms, Literal(report.conforms(fail_on))))
+    if report.project:
+        g.add((root, DPRKV.project, Literal(report.project)))
     for i, f in enumerate(report.sorted_findings()):
         r = BNode(f"r{i}")
         g.add((root, SH.result, r))
@@ -175,7 +203,7 @@ def _gh_escape(text: str, prop: bool = False) -> str:
 def render_github(report: Report, fail_on: str = "violation") -> str:
     """GitHub Actions annotations (``::error file=…,line=…,title=…::message``), then the summary."""
     level = {"violation": "error", "warning": "warning", "info": "notice"}
-    out = []
+    out = [report.project_line()]
     for f in report.sorted_findings():
         props = []
         if f.file:
