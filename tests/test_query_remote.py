@@ -34,7 +34,7 @@ EXTRA_PARAMS: dict[str, list[dict[str, str]]] = {
 def real_server(tmp_path_factory) -> Iterator[tuple[str, object]]:
     dataset = load_project(ROOT)
     with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as base:
-        assert load_dataset(base, dataset) == dataset.triples
+        assert load_dataset(base, dataset) == dataset.quads
         yield base + "/query", dataset
 
 
@@ -84,9 +84,9 @@ def test_cli_endpoint_option(real_server):
     runner = CliRunner()
     result = runner.invoke(main, ["query", "sources", "--endpoint", endpoint, "--format", "csv"])
     assert result.exit_code == 0, result.output
-    assert len(result.output.splitlines()) == 6
+    assert len(result.stdout.splitlines()) == 6
     result = runner.invoke(main, ["sparql", "ASK { state:PRK a dprk:State }", "--endpoint", endpoint])
-    assert result.output.splitlines()[-1] == "true"
+    assert result.stdout.splitlines()[-1] == "true"
     result = runner.invoke(main, ["sparql", "SELECT * WHERE { ?s ?p }", "--endpoint", endpoint])
     assert result.exit_code == 2 and "the endpoint rejected the query" in result.output
 

@@ -87,7 +87,7 @@ def test_cli_table_and_json(endpoint):
     runner = CliRunner()
     table = runner.invoke(main, ["reconcile", "--project", str(FIXTURE), "--endpoint", endpoint])
     assert table.exit_code == 0, table.output
-    assert table.output.splitlines()[0].split()[:3] == ["verdict", "kind", "QIDs"]
+    assert table.stdout.splitlines()[0].split()[:3] == ["verdict", "kind", "QIDs"]
     assert "conflict  relation  Q423 Q884" in table.output
     out = runner.invoke(main, ["reconcile", "--project", str(FIXTURE), "--endpoint", endpoint, "--format", "json"])
     assert out.exit_code == 0, out.output
