@@ -18,9 +18,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.util import from_n3
 
-from dprk_ld.shacl import ShaclResult, shape_key, validate_graphs
+from dprk_ld.shacl import ShaclResult, ShapesError, shape_key, uncompiled, validate_graphs
 
-ROOT = Path(__file__).resolve().parents[2] / "shared" / "w3c" / "shacl-tests" / "core"
+SUITE = Path(__file__).resolve().parents[2] / "shared" / "w3c" / "shacl-tests"
+ROOT = SUITE / "core"
+SPARQL_ROOT = SUITE / "sparql"
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
 SHT = "http://www.w3.org/ns/shacl-test#"
 
@@ -41,11 +43,11 @@ EXCLUDED: dict[str, str] = {
 }
 
 
-def _cases() -> list[tuple[str, Path, URIRef]]:
-    if not ROOT.exists():
+def _cases(root: Path = ROOT) -> list[tuple[str, Path, URIRef]]:
+    if not root.exists():
         return []
     out: list[tuple[str, Path, URIRef]] = []
-    todo, seen = [ROOT / "manifest.ttl"], set()
+    todo, seen = [root / "manifest.ttl"], set()
     while todo:
         m = todo.pop()
         if m in seen:
@@ -54,11 +56,12 @@ def _cases() -> list[tuple[str, Path, URIRef]]:
         g = Graph().parse(m, format="turtle")
         todo += [Path(str(i).removeprefix("file://")) for i in g.objects(None, URIRef(MF + "include"))]
         for e in g.subjects(RDF.type, URIRef(SHT + "Validate")):
-            out.append((str(m.parent.relative_to(ROOT) / m.name) + "#" + str(e).rsplit("/", 1)[-1], m, e))
+            out.append((str(m.parent.relative_to(root) / m.name) + "#" + str(e).rsplit("/", 1)[-1], m, e))
     return sorted(out, key=lambda c: c[0])
 
 
 CASES = _cases()
+SPARQL_CASES = _cases(SPARQL_ROOT)
 
 
 def _term(s: str) -> object:
@@ -103,8 +106,13 @@ def to_report_graph(conforms: bool, results: list[ShaclResult], shapes: Graph, d
         if r.value is not None:
             rg.add((n, SH.value, _term(r.value)))
             _copy(rg, data, _term(r.value), seen)
-        for m in shapes.objects(shape, SH.message):
+        own = {str(m): m for m in shapes.objects(shape, SH.message)}
+        if r.message is not None and r.message not in own:
+            own = {r.message: Literal(r.message)}
+        for m in own.values():
             rg.add((n, SH.resultMessage, m))
+        if r.source_constraint is not None:
+            rg.add((n, SH.sourceConstraint, _term(r.source_constraint)))
         _copy(rg, shapes, shape, seen)
         _copy(rg, data, _term(r.focus), seen)
     return rg
@@ -118,9 +126,22 @@ def test_w3c_core(case: str) -> None:
         missing(f"W3C SHACL tests not found at {ROOT} (../shared beside the checkout)")
     if case in EXCLUDED:
         pytest.skip(EXCLUDED[case])
+    _run_case(CASES, case)
+
+
+@pytest.mark.parametrize("case", [c[0] for c in SPARQL_CASES] or ["none"])
+def test_w3c_sparql(case: str) -> None:
+    """The SHACL-SPARQL suite (SPARQL-based constraints and constraint components, pre-binding): all
+    compiled, no fallback; an ``sht:Failure`` case must raise the engine's :class:`ShapesError`."""
+    if not SPARQL_CASES:
+        pytest.skip(f"W3C SHACL tests not found at {SPARQL_ROOT} (../shared beside the checkout)")
+    _run_case(SPARQL_CASES, case, fallback=False)
+
+
+def _run_case(cases: list, case: str, fallback: bool = True) -> None:
     from pyshacl.validator_conformance import check_sht_result
 
-    _, manifest, entry = next(c for c in CASES if c[0] == case)
+    _, manifest, entry = next(c for c in cases if c[0] == case)
     mg = Graph().parse(manifest, format="turtle")
     action = mg.value(entry, URIRef(MF + "action"))
     expected = mg.value(entry, URIRef(MF + "result"))
@@ -133,7 +154,15 @@ def test_w3c_core(case: str) -> None:
         return loaded[f]
 
     data, shapes = load("dataGraph"), load("shapesGraph")
+    if expected == URIRef(SHT + "Failure"):
+        with pytest.raises(ShapesError):
+            validate_graphs(data, shapes)
+        return
+    if not fallback:
+        assert uncompiled(shapes) == []
     report = validate_graphs(data, shapes)
+    if not fallback:
+        assert report.fallbacks == []
     rg = to_report_graph(report.conforms, report.results, shapes, data)
     ok = check_sht_result(rg, mg, expected, logging.getLogger("w3c"))
     assert ok, f"{case}: {report.results}"

@@ -20,7 +20,7 @@ from rdflib import Graph
 from rdflib.namespace import RDFS
 
 from . import sparql as q
-from .components import Hit
+from .components import Hit, Query
 from .errors import Unsupported
 from .fallback import run_fallback
 from .plan import Planner, Task
@@ -28,7 +28,7 @@ from .results import Fallback, Report, ShaclResult
 from .shapes import Shape, target_parts, top_level
 from .sparql import Focus
 from .sparql import focus as make_focus
-from .terms import graph_to_store, ox_nt
+from .terms import graph_to_store, ox_nt, to_ox
 
 ONTOLOGY_GRAPH = "urn:x-dprk-ld:ontology"
 HAS = ox.NamedNode("urn:x-fastshacl:has")
@@ -52,6 +52,7 @@ class Validator(Planner):
         for row in store.query(f"SELECT ?s ?o WHERE {{ ?s <{RDFS.subClassOf}> ?o }}", default_graph=hier):
             self.children[ox_nt(row[1])].add(ox_nt(row[0]))  # type: ignore[index]
         self.sub_memo: dict[str, list[str]] = {}
+        self.shapes_iri: str | None = None
 
     def subclasses(self, c: str) -> list[str]:
         if c not in self.sub_memo:
@@ -101,21 +102,42 @@ class Validator(Planner):
         """Run the compiled queries on a thread pool (measured: pyoxigraph keeps the GIL while results
         are iterated, so the threads overlap little)."""
         with ThreadPoolExecutor(max(1, threads)) as pool:
-            answers = list(pool.map(lambda t: self.rows(t[1].text), tasks))
+            answers = list(pool.map(lambda t: self.rows(t[1]), tasks))
         out = []
         for (s, query), rows in zip(tasks, answers, strict=True):
             for row in rows:
                 out += [self.result(s, query.component, h) for h in decode(query.decode, row)]
         return out
 
-    def rows(self, text: str) -> list[list[str | None]]:
-        res = self.store.query(text, default_graph=self.graphs)
-        return [[ox_nt(t) if t is not None else None for t in row] for row in res]  # type: ignore[union-attr]
+    def rows(self, query: Query) -> list:
+        """The rows of ``query``: lists of N-Triples terms (None: unbound); distinct dicts if ``named``."""
+        res = self.store.query(query.text, default_graph=self.graphs)
+        rows = [[ox_nt(t) if t is not None else None for t in row] for row in res]  # type: ignore[union-attr]
+        if not query.named:
+            return rows
+        names = [v.value for v in res.variables]  # type: ignore[union-attr]
+        return [dict(zip(names, r, strict=True)) for r in dict.fromkeys(tuple(r) for r in rows)]
+
+    def shapes_graph(self) -> str:
+        """The IRI of the shapes graph, copied into the store on first use (``$shapesGraph``, SHACL §5.2)."""
+        if self.shapes_iri is None:
+            self.shapes_iri = f"urn:x-fastshacl:shapes:{uuid.uuid4().hex}"
+            gn = ox.NamedNode(self.shapes_iri)
+            self.store.extend([ox.Quad(to_ox(a, self.wrap), to_ox(b, self.wrap), to_ox(c, self.wrap), gn)  # type: ignore[arg-type]
+                               for a, b, c in self.g])
+        return self.shapes_iri
+
+    def cleanup(self) -> None:
+        """Remove the temporary graphs (node sets, shapes copy)."""
+        self.store.remove_graph(self.sets_graph)
+        if self.shapes_iri is not None:
+            self.store.remove_graph(ox.NamedNode(self.shapes_iri))
 
     def result(self, s: Shape, component: str, h: Hit) -> ShaclResult:
         shape = h.shape or s
         return ShaclResult(h.focus, h.path if h.path is not None else shape.path, h.component or component,
-                           shape.severity, shape.key, h.value, h.message if h.message is not None else shape.message)
+                           shape.severity, shape.key, h.value, h.message if h.message is not None else shape.message,
+                           h.source_constraint)
 
 
 def decode(how: object, row: list) -> list[Hit]:
@@ -168,7 +190,7 @@ def validate_store(
         if unsupported and fallback:
             results += run_fallback(v, unsupported)
     finally:
-        store.remove_graph(v.sets_graph)
+        v.cleanup()
     return Report(not results, results, unsupported, v.cache)
 
 
@@ -186,6 +208,9 @@ class _DryRun(Planner):
 
     def member(self, c: str, var: str) -> str:
         return q.triple(var, "a", f"<{c}>")
+
+    def shapes_graph(self) -> str:
+        return "urn:x-fastshacl:shapes"
 
 
 def uncompiled(shapes: Graph) -> list[str]:

@@ -21,7 +21,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
 from . import sparql as q
-from .components import KNOWN, REGISTRY, Hit, Query
+from .components import KNOWN, REGISTRY, Hit, Query, custom_components
 from .components.base import cond_query, path_scan, values_pattern
 from .errors import Unsupported
 from .shapes import PASSIVE, Shape, read_shape
@@ -54,6 +54,10 @@ class Planner:
         self.cache: dict[object, Shape] = {}
         self.stack: list[object] = []
         self.fresh_n = 0
+        self.custom = custom_components(shapes)
+
+    def shapes_graph(self) -> str:  # pragma: no cover - provided by the engine
+        raise NotImplementedError
 
     def member(self, c: str, var: str) -> str:  # pragma: no cover - provided by the engine
         raise NotImplementedError
@@ -104,6 +108,10 @@ class Planner:
             return [cond_query(c.iri, focus, s, cond)]
         return c.queries(self, s, arg, focus)
 
+    def custom_queries(self, s: Shape, focus: Focus) -> list[Query]:
+        """The queries of the SPARQL-based constraint components (declared in the shapes graph) ``s`` uses."""
+        return [x for c in self.custom if c.applies(self.g, s) for x in c.custom_queries(self, s, focus)]
+
     def evaluate(self, s: Shape, focus: Focus, groups: dict[tuple[Focus, str | None], Merged] | None = None
                  ) -> list[Task]:
         """The queries giving all results of shape ``s`` for the focus nodes of ``focus``.
@@ -132,6 +140,7 @@ class Planner:
                         m.counts.append((s, c.iri, *count))
                     else:
                         out += [(s, x) for x in c.queries(self, s, arg, focus)]
+            out += [(s, x) for x in self.custom_queries(s, focus)]
             for p in s.params.get(SH.property, []):
                 out += self.evaluate(self.shape(p), values_of(focus, s.path), groups)
         if top:
@@ -177,7 +186,8 @@ class Planner:
             with self.visiting(s):
                 for comp, args in s.params.items():
                     for arg in args:
-                        parts += [_focus_of(x.text, focus.depth) for x in self.queries(s, comp, arg, focus)]
+                        parts += [_focus_of(x, focus.depth) for x in self.queries(s, comp, arg, focus)]
+                parts += [_focus_of(x, focus.depth) for x in self.custom_queries(s, focus)]
                 parts += [self.fail_focus(self.shape(p), focus) for p in s.params.get(SH.property, [])]
         if not parts:
             return empty_focus()
@@ -203,9 +213,12 @@ class Planner:
         return "(" + q.any_of(conds) + ")"
 
 
-def _focus_of(query: str, depth: int) -> Focus:
-    """The focus nodes (``?f``) a component query returns, under any variable name."""
+def _focus_of(query: Query, depth: int) -> Focus:
+    """The focus nodes (``?f``, ``?this`` for SHACL-SPARQL) a component query returns, under any variable name."""
+    if query.named:
+        raise Unsupported("a SHACL-SPARQL constraint inside a logical constraint")
+
     def render(var: str) -> str:
-        inner = q.subselect(["?f"], "{ " + query + " }", distinct=True)
+        inner = q.subselect(["?f"], "{ " + query.text + " }", distinct=True)
         return inner if var == "?f" else q.subselect([f"(?f AS {var})"], inner)
     return make_focus(render, depth=depth)

@@ -21,6 +21,7 @@ class ShaclResult:
     source_shape: str  # see :func:`dprk_ld.shacl.terms.shape_key`
     value: str | None
     message: str | None = field(default=None, compare=False)
+    source_constraint: str | None = None  # the sh:sparql node of a SPARQL-based constraint (N-Triples)
 
 
 @dataclass
@@ -53,11 +54,11 @@ def results_from_pyshacl(report_graph: Graph) -> list[ShaclResult]:
     g = report_graph.value
     for rep in report_graph.subjects(RDF.type, SH.ValidationReport):
         for r in report_graph.objects(rep, SH.result):
-            path, value = g(r, SH.resultPath), g(r, SH.value)
+            path, value, sc = g(r, SH.resultPath), g(r, SH.value), g(r, SH.sourceConstraint)
             msgs = sorted(str(m) for m in report_graph.objects(r, SH.resultMessage))
             out.append(ShaclResult(
                 nt(g(r, SH.focusNode)), None if path is None else path_sparql(report_graph, path),
                 str(g(r, SH.sourceConstraintComponent)), str(g(r, SH.resultSeverity)),
                 shape_key(report_graph, g(r, SH.sourceShape)), None if value is None else nt(value),
-                msgs[0] if msgs else None))
+                msgs[0] if msgs else None, None if sc is None else shape_key(report_graph, sc)))
     return out

@@ -166,15 +166,15 @@ def wellformed(dt: str, v: str = "?v") -> str:
     return "true"
 
 
-def to_ox(t: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term as a pyoxigraph term (numeric datatypes wrapped)."""
+def to_ox(t: object, wrap: bool = True) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as a pyoxigraph term (numeric datatypes wrapped unless ``wrap`` is False)."""
     if isinstance(t, BNode):
         return ox.BlankNode(str(t))
     if isinstance(t, Literal):
         if t.language:
             return ox.Literal(str(t), language=t.language)
         dt = str(t.datatype) if t.datatype else None
-        return ox.Literal(str(t), datatype=ox.NamedNode(WRAP + dt if dt in WRAPPED else dt) if dt else None)
+        return ox.Literal(str(t), datatype=ox.NamedNode(WRAP + dt if wrap and dt in WRAPPED else dt) if dt else None)
     return ox.NamedNode(str(t))
 
 

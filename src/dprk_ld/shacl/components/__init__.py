@@ -11,14 +11,15 @@ from rdflib import URIRef
 from rdflib.namespace import SH
 
 from ..shapes import PASSIVE
-from . import cardinality, logical, values
+from . import cardinality, logical, sparql, values
 from .base import Component, Context, Hit, Query
+from .sparql import CustomComponent, custom_components
 
 #: parameter -> the component it makes a constraint of
 REGISTRY: dict[URIRef, Component] = {
-    c.parameter: c for mod in (values, cardinality, logical) for c in mod.COMPONENTS
+    c.parameter: c for mod in (values, cardinality, logical, sparql) for c in mod.COMPONENTS
 }
 #: every parameter the engine understands (anything else in ``sh:`` is not compiled)
 KNOWN: set[URIRef] = {*PASSIVE, SH.property, *REGISTRY, *(p for c in REGISTRY.values() for p in c.extra)}
 
-__all__ = ["KNOWN", "REGISTRY", "Component", "Context", "Hit", "Query"]
+__all__ = ["KNOWN", "REGISTRY", "Component", "Context", "CustomComponent", "Hit", "Query", "custom_components"]

@@ -36,6 +36,7 @@ class Hit:
     message: str | None = None  # None: the shape's message
     component: str | None = None  # None: the query's component
     shape: Shape | None = None  # None: the shape the query was made for
+    source_constraint: str | None = None
 
 
 Row = list  # of N-Triples strings or None, in projection order
@@ -45,9 +46,13 @@ Decode = str | Callable[[Row], list[Hit]]
 
 @dataclass(frozen=True)
 class Query:
+    """A SELECT; ``decode`` turns a row into hits; ``named``: ``decode`` gets rows as distinct dicts by
+    variable name (else lists in projection order)."""
+
     component: str
     text: str
     decode: Decode = "fv"
+    named: bool = False
 
 
 class Context(Protocol):
@@ -62,6 +67,7 @@ class Context(Protocol):
     def fail_focus(self, s: Shape, focus: Focus) -> Focus: ...
     def pairs(self, focus: Focus, s: Shape, v: str = "?v") -> str: ...
     def fresh(self) -> str: ...
+    def shapes_graph(self) -> str: ...
 
 
 class Component:
