@@ -52,7 +52,10 @@ def validate_dataset(dataset: Dataset, fallback: bool = True) -> tuple[list[Find
     compile is a :class:`DprkError` raised before any validation work."""
     store, shapes = dataset.store, dataset.shapes
     if not fallback:
-        missing = engine.uncompiled(shapes)
+        try:
+            missing = engine.uncompiled(shapes)
+        except engine.ShapesError as exc:
+            return [_shapes_finding(dataset, str(exc))], engine.Report(False, [])
         if missing:
             raise DprkError("the fast SHACL engine cannot compile " + "; ".join(missing),
                             hint="use --engine auto (pyshacl for those constraints) or --engine pyshacl")

@@ -84,7 +84,8 @@ def select_query(ctx: Context, s: Shape, node: object, text: str, focus: Focus, 
 
 
 def sparql_hits(s: Shape, messages: list[str], component: str | None = None, report_value: bool = True,
-                constraint: str | None = None) -> Callable[[dict], list[Hit]]:
+                constraint: str | None = None, params: dict[str, object] | None = None
+                ) -> Callable[[dict], list[Hit]]:
     """How a row of a SHACL-SPARQL SELECT becomes a result (§5.3.2, as pyshacl reads it)."""
     def decode(row: dict) -> list[Hit]:
         this = row.get("this")
@@ -94,7 +95,8 @@ def sparql_hits(s: Shape, messages: list[str], component: str | None = None, rep
         if value is None and s.path is None:
             value = this
         path = path if path is not None and path.startswith("<") else None
-        names = {k: _text(v) for k, v in row.items() if not k.startswith("__") and v is not None}
+        names = {k: str(v) for k, v in (params or {}).items()}
+        names.update({k: _text(v) for k, v in row.items() if v is not None})
         names.update({"this": _text(this), "value": _text(value), "path": _text(path) if path else None})
         bound = {k: v for k, v in names.items() if v is not None}
         msgs = [format_message(m, bound) for m in messages]
@@ -165,7 +167,7 @@ class CustomComponent(Component):
             query = pre + q.select(["?this", "?value"], vp, consts, q.filter_("NOT EXISTS " + body), distinct=True)
         else:
             query = select_query(ctx, s, v, _one_text(g, v, SH.select, where), focus, params)
-        return [Query(self.iri, query, sparql_hits(s, messages, self.iri, report), named=True)]
+        return [Query(self.iri, query, sparql_hits(s, messages, self.iri, report, params=params), named=True)]
 
 
 def _local(p: URIRef) -> str:
