@@ -38,6 +38,7 @@ from starlette.routing import Route
 from ..errors import DprkError
 from ..load import Dataset
 from ..namespaces import ONTOLOGY_IRI
+from ..reconciliation.http import routes as reconciliation_routes
 from . import routes
 from .execute import DEFAULT_INLINE_UNDER_S
 from .negotiation import choose_format
@@ -97,7 +98,8 @@ def create_app(dataset: Dataset, *, timeout_s: float = DEFAULT_TIMEOUT_S,
         yield
         service.close()
 
-    app = Starlette(routes=ROUTES, middleware=middleware, lifespan=lifespan,
+    app = Starlette(routes=[*ROUTES, *reconciliation_routes(dataset)],  # /reconcile: docs/reconcile.md
+                    middleware=middleware, lifespan=lifespan,
                     exception_handlers={DprkError: dprk_error, HTTPException: http_error, Exception: bug})
     app.state.service = service
     app.state.dataset = dataset
