@@ -97,6 +97,23 @@ def validate(project_dir: Path | None, sources: Path | None, fmt: str, fail_on: 
     sys.exit(0 if report.conforms(fail_on) else 1)
 
 
+@main.command("init")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", help="The dataset's title (default: the folder's name).")
+@click.option("--base", metavar="IRI", help="Base IRI of the new dataset's entities and terms "
+              "(default: https://example.org/<folder>/).")
+@click.option("--creator", help="Your name, for dataset.toml (CITATION.cff, VoID/DCAT).")
+@user_errors
+def init_command(directory: Path, title: str | None, base: str | None, creator: str | None) -> None:
+    """Start a new dataset project in DIRECTORY that validates green on its first run."""
+    from .scaffold import init_project
+
+    result = init_project(directory, title=title, base=base, creator=creator)
+    click.echo(f"created the dataset project {result.title!r} in {result.root} ({len(result.files)} files; "
+               f"entities under {result.base}id/)")
+    click.echo(f"next: dprk-ld validate --project {result.root} --sources {result.root / 'sources'}")
+
+
 @main.group()
 def source() -> None:
     """Describe source articles."""

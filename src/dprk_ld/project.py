@@ -28,7 +28,7 @@ from .errors import ProjectError
 
 RDF_FOLDERS = ("ontology", "shapes", "data")
 RDF_SUFFIXES = (".ttl",)
-IGNORED_NAMES = {"README.md", "README", ".gitkeep", ".DS_Store"}
+IGNORED_NAMES = {"README.md", "README", ".gitkeep", ".DS_Store", "catalog-v001.xml"}
 ENV_VAR = "DPRK_LD_PROJECT"
 ORIGIN_EXPLICIT, ORIGIN_ENV, ORIGIN_FOUND, ORIGIN_BUNDLED = "explicit", "env", "found", "bundled"
 ORIGIN_TEXT = {
