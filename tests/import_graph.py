@@ -30,7 +30,7 @@ LAYERS: dict[str, int] = {
     "publish": 6, "gsp": 6, "reconciliation": 6,
     "site": 7,
     "serve": 8,
-    "cli": 9, "__main__": 9, "__init__": 9,
+    "cli": 9, "clikit": 9, "__main__": 9, "__init__": 9,
 }
 #: units that may import nothing of dprk_ld (they could be published on their own)
 STANDALONE = {"shacl"}

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from . import curate
+from . import clikit, curate
 from .errors import DprkError, SourceError
 
 ALL_CHECKS = ("shacl", "shapes", "owl", "vocabulary", "ontology", "citations", "queries")
@@ -34,7 +34,7 @@ def resolve_project(project_dir: Path | None) -> Any:
     from .project import find_project
 
     project = find_project(project_dir)
-    click.echo(f"project: {project.describe()}", err=True)
+    clikit.note(f"project: {project.describe()}")
     return project
 
 
@@ -59,8 +59,16 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="dprk-ld")
-def main() -> None:
-    """dprk-ld: validate, query, publish and serve a cited linked-data dataset."""
+@click.option("-q", "--quiet", is_flag=True, help="Print results and errors only, no progress.")
+@click.option("-v", "--verbose", count=True, help="More detail (-vv: debug logging).")
+@click.option("--color/--no-color", default=None, help="Colour on or off [default: on a terminal, unless NO_COLOR].")
+@click.pass_context
+def main(ctx: click.Context, quiet: bool, verbose: int, color: bool | None) -> None:
+    """dprk-ld: validate, query, publish and serve a cited linked-data dataset.
+
+    Shell completion (commands, options, canned-query names): see docs/cli.md.
+    """
+    clikit.setup(ctx, quiet, verbose, color)
 
 
 @main.command()
@@ -77,9 +85,10 @@ def main() -> None:
               help="SHACL engine: compiled SPARQL on the embedded store, or pyshacl (the reference).")
 @click.option("--check", "checks", multiple=True, type=click.Choice(list(ALL_CHECKS)),
               help="Run only these checks (repeatable; default: all).")
+@clikit.output_option
 @user_errors
 def validate(project_dir: Path | None, sources: Path | None, fmt: str, fail_on: str, require_reasoner: bool,
-             engine: str, checks: tuple[str, ...]) -> None:
+             engine: str, checks: tuple[str, ...], output: Path | None) -> None:
     """Validate the dataset: SHACL, shapes, OWL consistency, vocabulary, ontology QA, citations.
 
     Exit codes: 0 conforms (warnings allowed), 1 violations (or warnings with --fail-on warning),
@@ -93,7 +102,8 @@ def validate(project_dir: Path | None, sources: Path | None, fmt: str, fail_on: 
     dataset = load_project(find_project(project_dir))
     report = run_validation(dataset, sources=sources, require_reasoner=require_reasoner, engine=engine,
                             checks=checks or ALL_CHECKS)
-    click.echo(RENDERERS[fmt](report, fail_on), nl=False)
+    text = RENDERERS[fmt](report, fail_on)
+    clikit.emit(text, output, styled=clikit.colour_report(text) if fmt == "text" else None)
     sys.exit(0 if report.conforms(fail_on) else 1)
 
 
@@ -175,15 +185,8 @@ timeout_option = click.option("--timeout", type=float, default=30, show_default=
                               help="Seconds to wait for a remote endpoint.")
 
 
-def _echo_rendered(output: str | bytes) -> None:
-    if isinstance(output, bytes):
-        click.echo(output, nl=not output.endswith(b"\n"))
-    else:
-        click.echo(output, nl=not output.endswith("\n"))
-
-
 @main.command("query")
-@click.argument("name", required=False)
+@click.argument("name", required=False, shell_complete=clikit.complete_query_names)
 @click.option("--list", "list_queries", is_flag=True, help="List the canned queries.")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
               help="A parameter value (repeatable), e.g. --param a=state:RUS.")
@@ -192,9 +195,10 @@ def _echo_rendered(output: str | bytes) -> None:
 @endpoint_option
 @timeout_option
 @project_option
+@clikit.output_option
 @user_errors
 def query_command(name: str | None, list_queries: bool, params: tuple[str, ...], fmt: str,
-                  endpoint: str | None, timeout: float, project_dir: Path | None) -> None:
+                  endpoint: str | None, timeout: float, project_dir: Path | None, output: Path | None) -> None:
     """Run the canned query NAME (see --list), locally or on --endpoint."""
     import json
 
@@ -221,7 +225,7 @@ def query_command(name: str | None, list_queries: bool, params: tuple[str, ...],
         results = q.run_canned_remote(endpoint, load_catalog(project), name, values, timeout)
     else:
         results = q.run_canned(q.dataset_for(project), name, values)
-    _echo_rendered(q.render(results, fmt))
+    clikit.emit(q.render(results, fmt), output)
 
 
 @main.command()
@@ -233,9 +237,10 @@ def query_command(name: str | None, list_queries: bool, params: tuple[str, ...],
 @endpoint_option
 @timeout_option
 @project_option
+@clikit.output_option
 @user_errors
 def sparql(query_text: str | None, query_file: Path | None, fmt: str | None, endpoint: str | None,
-           timeout: float, project_dir: Path | None) -> None:
+           timeout: float, project_dir: Path | None, output: Path | None) -> None:
     """Run an ad-hoc SPARQL QUERY (or -f FILE) on the dataset or on --endpoint."""
     from . import query as q
 
@@ -244,13 +249,13 @@ def sparql(query_text: str | None, query_file: Path | None, fmt: str | None, end
         results = q.run_remote(endpoint, text, timeout)
     else:
         results = q.run_sparql(q.dataset_for(resolve_project(project_dir)), text, where=where)
-    _echo_rendered(q.render(results, fmt or ("turtle" if results.kind == "graph" else "table")))
+    clikit.emit(q.render(results, fmt or ("turtle" if results.kind == "graph" else "table")), output)
 
 
 @main.command()
 @project_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--port", default=8000, show_default=True, type=int, help="TCP port.")
+@click.option("--port", default=8000, show_default=True, type=clikit.PORT, help="TCP port (1-65535).")
 @click.option("--timeout", "timeout_s", default=10.0, show_default=True, type=float,
               help="Seconds a query may run before the client gets 503.")
 @click.option("--max-results", default=10_000, show_default=True, type=int,
@@ -266,7 +271,7 @@ def serve(project_dir: Path | None, host: str, port: int, timeout_s: float, max_
     from .serve.app import serve_project
 
     project_dir = resolve_project(project_dir).root  # a wrong --project fails before anything is announced
-    click.echo(f"serving on http://{host}:{port}/ (SPARQL at /sparql, {workers} worker(s))", err=True)
+    clikit.note(f"serving on http://{host}:{port}/ (SPARQL at /sparql, {workers} worker(s))")
     serve_project(project_dir, host=host, port=port, workers=workers, timeout_s=timeout_s,
                   max_results=max_results, wikidata_view=wikidata_view)
 
@@ -307,9 +312,9 @@ def build(out_dir: Path, previous: Path | None, project_dir: Path | None) -> Non
     from .publish.diff import compare
 
     def progress(message: str) -> None:
-        click.echo(f"  {message}", err=True)
+        clikit.note(f"  {message}")
 
-    click.echo("loading the dataset ...", err=True)
+    clikit.note("loading the dataset ...")
     dataset = load_project(resolve_project(project_dir))
     before = release_claims(previous) if previous else None  # read first: --out may be the same folder
     summary = build_release(dataset, out_dir, progress=progress)

@@ -14,7 +14,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from .errors import SourceError
+from .namespaces import PREFIXES
 
 
 def read_article(path: Path) -> str:
@@ -89,6 +92,51 @@ def find_quote(text: str, quote: str) -> CiteResult:
     return CiteResult(quote, [], text[best_start : best_start + n], best_start)
 
 
+# Turtle's PN_PREFIX and PN_LOCAL, for the ASCII names we mint (no escapes, no trailing dot)
+_PREFIX = r"[A-Za-z][\w.-]*(?<!\.)|"
+_LOCAL = r"[\w:-](?:[\w.:-]*[\w:-])?"
+PREFIXED = re.compile(rf"({_PREFIX}):({_LOCAL})?")
+SLUG = re.compile(_LOCAL)
+
+
+def turtle_term(value: str, what: str) -> str:
+    """``value`` as a Turtle IRI term (``prefix:local``, ``<iri>`` or an absolute IRI, which gets brackets),
+    or a :class:`SourceError` naming the option; never text that would make invalid Turtle."""
+    text = value.strip()
+    hint = "write a prefixed name such as agency:kcna, or a full IRI such as <https://w3id.org/dprk-ld/id/org/kcna>"
+    iri = text[1:-1] if text.startswith("<") and text.endswith(">") else text if "://" in text else None
+    if iri is not None:
+        try:
+            ox.NamedNode(iri)
+        except ValueError as exc:
+            raise SourceError(f"{what} {value!r} is not a valid IRI: {exc}", hint=hint) from exc
+        return f"<{iri}>"
+    if not PREFIXED.fullmatch(text) or text.endswith(":"):
+        raise SourceError(f"{what} {value!r} is neither a prefixed name nor an IRI", hint=hint)
+    return text
+
+
+def check_slug(value: str, what: str, hint: str) -> str:
+    """A slug that can follow a prefix in Turtle (``citation:<slug>``), or a :class:`SourceError`."""
+    if not SLUG.fullmatch(value):
+        raise SourceError(f"{what} {value!r} cannot be part of an IRI in Turtle", hint=hint)
+    return value
+
+
+def checked_turtle(text: str) -> str:
+    """``text`` if it parses as Turtle with our prefixes (and any other prefix it uses) declared; else a
+    :class:`SourceError` — the last guard before we print Turtle for someone to paste into data/."""
+    used = {m.group(1) for m in re.finditer(r"(?<![\w<\"])([A-Za-z][\w-]*):[\w-]", text)} - set(PREFIXES)
+    prologue = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
+    prologue += "".join(f"@prefix {p}: <urn:x-prefix:{p}/> .\n" for p in sorted(used))
+    try:
+        ox.parse(prologue + text, format=ox.RdfFormat.TURTLE)
+    except SyntaxError as exc:
+        raise SourceError(f"the Turtle to print is invalid: {exc}",
+                          hint="check the names and IRIs given as options") from exc
+    return text
+
+
 def _lit(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
@@ -103,7 +151,12 @@ def citation_turtle(
     attributed_to: str | None = None,
     language: str = "id",
 ) -> str:
-    """A citation node in Turtle for one occurrence of a quote."""
+    """A citation node in Turtle for one occurrence of a quote (every IRI checked, the result parsed)."""
+    check_slug(citation_id, "--id", "use letters, digits and '-', e.g. a002-lips-teeth-c1")
+    check_slug(source_slug(path), "the article's file name",
+               "rename the file to letters, digits, '-' and '_' (its stem becomes the source IRI)")
+    if attributed_to:
+        attributed_to = turtle_term(attributed_to, "--attributed-to")
     lines = [
         f"citation:{citation_id} a dprk:Citation ;",
         f"    dprk:source source:{source_slug(path)} ;",
@@ -114,7 +167,7 @@ def citation_turtle(
     if attributed_to:
         lines.append(f"    dprk:attributedTo {attributed_to} ;")
     lines.append(f"    dprk:stance dprk:{stance} .")
-    return "\n".join(lines) + "\n"
+    return checked_turtle("\n".join(lines) + "\n")
 
 
 def detect_language(text: str) -> str:
@@ -136,6 +189,8 @@ def source_turtle(
     """A source-article node in Turtle, with its sha256, file name and language."""
     text = read_article(path)
     lang = detect_language(text)
+    check_slug(source_slug(path), "the article's file name",
+               "rename the file to letters, digits, '-' and '_' (its stem becomes the source IRI)")
     lines = [
         f"source:{source_slug(path)} a dprk:SourceArticle ;",
         f"    dprk:fileName {_lit(path.name)} ;",
@@ -145,13 +200,15 @@ def source_turtle(
     if title:
         lines.append(f"    dcterms:title {_lit(title)}@{lang} ;")
     if publisher:
-        lines.append(f"    dcterms:publisher {publisher} ;")
+        lines.append(f"    dcterms:publisher {turtle_term(publisher, '--publisher')} ;")
     if date:
         datatype = {10: "date", 7: "gYearMonth", 4: "gYear"}.get(len(date))
         if datatype is None or not re.fullmatch(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?", date):
             raise SourceError(f"date {date!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
         lines.append(f'    dcterms:issued "{date}"^^xsd:{datatype} ;')
     if url:
-        lines.append(f"    schema:url <{url}> ;")
+        if "://" not in url:
+            raise SourceError(f"--url {url!r} is not an absolute IRI", hint="e.g. https://example.com/article")
+        lines.append(f"    schema:url {turtle_term(url, '--url')} ;")
     lines[-1] = lines[-1][:-2] + " ."
-    return "\n".join(lines) + "\n"
+    return checked_turtle("\n".join(lines) + "\n")

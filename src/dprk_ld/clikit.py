@@ -1,0 +1,111 @@
+"""Habits every ``dprk-ld`` command shares: verbosity, colour, ``-o FILE``, completion, checked ports.
+
+- ``-q/--quiet`` and ``-v/--verbose`` (repeatable) on the group: :func:`note` prints progress on stderr
+  unless quiet; ``-v`` turns on the ``dprk_ld`` loggers at INFO, ``-vv`` at DEBUG.
+- Colour follows click (only on a terminal) and the ``NO_COLOR`` convention (https://no-color.org/):
+  set to anything non-empty, it turns colour off; ``--color/--no-color`` overrides both.
+  :func:`colour_report` colours the severities of a text validation report.
+- ``-o FILE`` (:data:`output_option`, :func:`emit`): write the result to FILE instead of stdout (never
+  in colour); the exit code is the same.
+- :func:`complete_query_names`: shell completion of canned-query names (click's ``shell_complete``).
+- :data:`PORT`: a TCP port, 1-65535.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import click
+from click.shell_completion import CompletionItem
+
+PORT = click.IntRange(1, 65535)
+SEVERITY_COLOURS = {"VIOLATION": "red", "WARNING": "yellow", "INFO": "cyan"}
+_SEVERITY_LINE = re.compile(r"^(  )(VIOLATION|WARNING|INFO)(\b.*)$")
+
+
+def setup(ctx: click.Context, quiet: bool, verbose: int, color: bool | None) -> None:
+    """Record the global options on the context and configure logging."""
+    if color is None and os.environ.get("NO_COLOR"):
+        color = False
+    ctx.color = color
+    ctx.ensure_object(dict)
+    ctx.obj.update(quiet=quiet, verbose=verbose)
+    if verbose:
+        logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
+        logging.getLogger("dprk_ld").setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
+
+
+def _obj() -> dict[str, Any]:
+    ctx = click.get_current_context(silent=True)
+    return (ctx.find_root().obj or {}) if ctx else {}
+
+
+def quiet() -> bool:
+    return bool(_obj().get("quiet"))
+
+
+def verbosity() -> int:
+    return int(_obj().get("verbose") or 0)
+
+
+def note(message: str, *, level: int = 0) -> None:
+    """Progress or context on stderr: shown unless ``-q``; ``level=1`` only with ``-v``."""
+    if quiet() or verbosity() < level:
+        return
+    click.echo(message, err=True)
+
+
+def colour_report(text: str) -> str:
+    """A text validation report with its severities and verdict coloured (stripped again off a terminal)."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        match = _SEVERITY_LINE.match(line.rstrip("\n"))
+        if match:
+            out.append(match.group(1) + click.style(match.group(2), fg=SEVERITY_COLOURS[match.group(2)], bold=True)
+                       + match.group(3) + ("\n" if line.endswith("\n") else ""))
+        elif line.startswith("DOES NOT CONFORM"):
+            out.append(click.style(line.rstrip("\n"), fg="red", bold=True) + "\n")
+        elif line.startswith("CONFORMS"):
+            out.append(click.style(line.rstrip("\n"), fg="green", bold=True) + "\n")
+        else:
+            out.append(line)
+    return "".join(out)
+
+
+output_option = click.option(
+    "-o", "--output", "output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the result to FILE instead of standard output.")
+
+
+def emit(text: str | bytes, output: Path | None, *, styled: str | None = None) -> None:
+    """The command's result: to ``output`` if given (plain), else to stdout (``styled`` if given: click strips
+    the colour when stdout is no terminal or colour is off)."""
+    if output is not None:
+        if isinstance(text, bytes):
+            output.write_bytes(text)
+        else:
+            output.write_text(text, encoding="utf-8")
+        note(f"wrote {output}")
+        return
+    shown = styled if styled is not None else text
+    if isinstance(shown, bytes):
+        click.echo(shown, nl=not shown.endswith(b"\n"))
+    else:
+        click.echo(shown, nl=not shown.endswith("\n"))
+
+
+def complete_query_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """Canned-query names of the project (``--project`` if already typed, else the default), for completion."""
+    from .errors import DprkError
+    from .query.catalog import load_catalog
+
+    try:
+        catalog = load_catalog(ctx.params.get("project_dir"))
+    except DprkError:
+        return []
+    return [CompletionItem(name, help=query.title) for name, query in catalog.items()
+            if name.startswith(incomplete)]
