@@ -11,6 +11,8 @@ import pytest
 import rdflib
 
 from dprk_ld import curate
+from dprk_ld.metadata import read_metadata
+from dprk_ld.project import find_project
 
 
 def dprk_ld(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -36,6 +38,8 @@ def test_init_then_validate_is_green(tmp_path: Path, java: str) -> None:
     assert report["conforms"] is True
     severities = [f["severity"] for f in report["findings"]]
     assert "violation" not in severities and "warning" not in severities
+    meta = read_metadata(find_project(root))
+    assert meta is not None and meta.title == "My dataset" and meta.creators[0].name == "A. Researcher"
     listed = dprk_ld("query", "--project", str(root), "claims", "--format", "json")
     assert listed.returncode == 0, listed.stderr
     rows = json.loads(listed.stdout)["results"]["bindings"]

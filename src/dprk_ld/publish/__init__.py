@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from ..errors import BuildError
 from ..load import Dataset
+from ..metadata import read_metadata
 from . import describe, dumps, ontodoc
 from .diff import ReleaseDiff, diff_releases, release_claims
 from .model import Model
@@ -81,7 +82,7 @@ def build_release(dataset: Dataset, out_dir: Path | str, *, progress: Progress |
         written += _write_wikidata_view(dataset, tmp / "dumps", say)
         store = ox.Store()
         store.extend(quads)
-        info = describe.release_info(store)
+        info = describe.release_info(store, read_metadata(dataset.project))
         say(f"release {info.version}, issued {info.issued} (from {info.issued_from})")
         dump_files = [p for p in written if p.parent.name == "dumps"]
         say("VoID and DCAT description")

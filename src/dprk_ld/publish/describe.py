@@ -4,8 +4,11 @@ Implements W3C "Describing Linked Datasets with the VoID Vocabulary" (Interest G
 DCAT Version 3 (W3C Recommendation; distributions with ``dcat:mediaType``, ``dcat:byteSize``
 and an SPDX checksum as DCAT-AP does), PROV-O ``prov:wasDerivedFrom`` for the source
 articles, the GNU coreutils ``sha256sum`` file format, and Citation File Format 1.2.0.
-Nothing here reads the wall clock: the issued date comes from the ontology header
-(``dcterms:issued`` or ``dcterms:modified``), else ``$SOURCE_DATE_EPOCH``, else the build stops.
+The dataset describes itself in the project's ``dataset.toml`` (:mod:`dprk_ld.metadata`: title,
+description, creators, licence, version, keywords), apart from the ontology's header; without that file
+the ontology header stands in. Nothing here reads the wall clock: the issued date comes from
+``dataset.toml``, else the ontology header (``dcterms:issued`` or ``dcterms:modified``), else
+``$SOURCE_DATE_EPOCH``, else the build stops.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import pyoxigraph as ox
 from ..errors import BuildError
 from ..formats import by_extension
 from ..load import GRAPH_BASE
+from ..metadata import Creator, DatasetMeta
 from ..namespaces import BASE, ID, ONTOLOGY_IRI, PREFIXES
 
 VOID = "http://rdfs.org/ns/void#"
@@ -50,7 +54,14 @@ class ReleaseInfo:
     issued: str           # xsd:date lexical form
     issued_from: str      # where the date came from (for the build log)
     license: str | None
-    creator: str
+    creators: tuple[Creator, ...] = (Creator("dprk-ld contributors"),)
+    keywords: tuple[str, ...] = ("North Korea", "foreign relations", "linked data", "citations")
+    homepage: str | None = None
+
+    @property
+    def creator(self) -> str:
+        """The creators' names, joined (for one-line displays)."""
+        return ", ".join(c.name for c in self.creators)
 
     @property
     def base(self) -> str:
@@ -65,14 +76,17 @@ def _first(store: ox.Store, subject: str, predicate: str) -> ox.Literal | ox.Nam
     return (english or objs or [None])[0]
 
 
-def release_info(store: ox.Store) -> ReleaseInfo:
-    """Title, version, date and license from the ontology header (``owl:Ontology``)."""
+def release_info(store: ox.Store, meta: DatasetMeta | None = None) -> ReleaseInfo:
+    """Title, description, creators, version, date and licence: from ``dataset.toml`` (``meta``), each
+    missing one from the ontology header (``owl:Ontology``)."""
     def text(pred: str, default: str) -> str:
         term = _first(store, ONTOLOGY_IRI, pred)
         return term.value if term is not None else default
 
     issued_term = _first(store, ONTOLOGY_IRI, DCT + "issued") or _first(store, ONTOLOGY_IRI, DCT + "modified")
-    if issued_term is not None:
+    if meta is not None and meta.issued:
+        issued, source = meta.issued, f"{meta.path.name} (issued)"
+    elif issued_term is not None:
         issued, source = issued_term.value[:10], "the ontology header (dcterms:issued)"
     elif os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         stamp = int(os.environ["SOURCE_DATE_EPOCH"])
@@ -83,15 +97,21 @@ def release_info(store: ox.Store) -> ReleaseInfo:
                          ONTOLOGY_IRI, "add dcterms:modified \"YYYY-MM-DD\"^^xsd:date to the owl:Ontology node "
                          "(or set SOURCE_DATE_EPOCH); a build never reads the clock, so releases are reproducible")
     lic = _first(store, ONTOLOGY_IRI, DCT + "license")
-    return ReleaseInfo(
+    info = ReleaseInfo(
         title=text(DCT + "title", DEFAULT_TITLE),
         description=text(DCT + "description", "A cited linked-data record of North Korea's foreign relations."),
         version=text(PREFIXES["owl"] + "versionInfo", "0.0.0"),
         issued=issued,
         issued_from=source,
         license=lic.value if isinstance(lic, ox.NamedNode) else None,
-        creator=text(DCT + "creator", "dprk-ld contributors"),
+        creators=(Creator(text(DCT + "creator", "dprk-ld contributors")),),
     )
+    if meta is None:
+        return info
+    return ReleaseInfo(
+        title=meta.title, description=meta.description or info.description, version=meta.version or info.version,
+        issued=issued, issued_from=source, license=meta.license or info.license,
+        creators=meta.creators or info.creators, keywords=meta.keywords or info.keywords, homepage=meta.homepage)
 
 
 def sha256_file(path: Path) -> str:
@@ -132,12 +152,21 @@ def describe(store: ox.Store, info: ReleaseInfo, dumps: list[Path], root: Path) 
     add(ds, DCAT + "version", lit(info.version))
     add(ds, PREFIXES["owl"] + "versionInfo", lit(info.version))
     add(ds, DCT + "issued", lit(info.issued, datatype=n(XSD + "date")))
-    add(ds, DCT + "creator", lit(info.creator))
+    for number, creator in enumerate(info.creators, 1):
+        if creator.orcid:
+            person = n(creator.orcid)
+        else:
+            person = n(f"{DATASET_IRI}#creator-{number}")
+        add(ds, DCT + "creator", person)
+        add(person, RDF + "type", n(FOAF + "Agent"))
+        add(person, FOAF + "name", lit(creator.name))
+    if info.homepage:
+        add(ds, FOAF + "homepage", n(info.homepage))
     add(ds, DCT + "conformsTo", n(ONTOLOGY_IRI))
     add(ds, DCAT + "landingPage", n(info.base + "index.html"))
     if info.license:
         add(ds, DCT + "license", n(info.license))
-    for kw in ("North Korea", "foreign relations", "linked data", "citations"):
+    for kw in info.keywords:
         add(ds, DCAT + "keyword", lit(kw, language="en"))
     add(ds, VOID + "uriSpace", lit(ID))
     add(ds, VOID + "sparqlEndpoint", n(BASE.rstrip("/") + SPARQL_PATH))
@@ -235,15 +264,23 @@ def citation_cff(info: ReleaseInfo) -> str:
         f"version: {_yaml_str(info.version)}",
         f"date-released: {_yaml_str(info.issued)}",
         "authors:",
-        f"  - name: {_yaml_str(info.creator)}",
-        f"url: {_yaml_str(BASE)}",
+    ]
+    for creator in info.creators:
+        lines.append(f"  - name: {_yaml_str(creator.name)}")
+        if creator.orcid:
+            lines.append(f"    orcid: {_yaml_str(creator.orcid)}")
+        if creator.affiliation:
+            lines.append(f"    affiliation: {_yaml_str(creator.affiliation)}")
+    lines += [
+        f"url: {_yaml_str(info.homepage or BASE)}",
         f"repository-artifact: {_yaml_str(info.base)}",
     ]
     if info.license and info.license in LICENSE_SPDX:
         lines.append(f"license: {LICENSE_SPDX[info.license]}")
     elif info.license:
         lines.append(f"license-url: {_yaml_str(info.license)}")
-    lines += ["keywords:", '  - "North Korea"', '  - "foreign relations"', '  - "linked data"']
+    if info.keywords:
+        lines += ["keywords:", *(f"  - {_yaml_str(k)}" for k in info.keywords)]
     return "\n".join(lines) + "\n"
 
 

@@ -31,6 +31,7 @@ from starlette.routing import Route
 
 from ..errors import RequestError
 from ..load import Dataset
+from ..metadata import read_metadata
 from . import service
 from .index import EntityIndex, build_index
 
@@ -69,7 +70,8 @@ def routes(dataset: Dataset, name: str | None = None) -> list[Route]:
     """The reconciliation routes for one loaded dataset (its index built once, on first use)."""
     lock = threading.Lock()
     cache: list[EntityIndex] = []
-    title = name or f"dprk-ld: {dataset.project.name}"
+    meta = read_metadata(dataset.project)
+    title = name or (meta.title if meta else f"dprk-ld: {dataset.project.name}")
 
     def index() -> EntityIndex:
         with lock:
