@@ -63,9 +63,16 @@ def test_transfers(dataset):
     assert has(debt, transfer=ID + "claim/a000-russia-debt-write-off", supplier=ID + "state/RUS",
                lowerBound=10_000_000_000, unit="USD")
     assert has(debt, transfer=ID + "claim/a004-russia-debt-write-off-2012", date="2012")
-    assert has(rows(dataset, "transfers", category="dprk:Investment"),
-               transfer=ID + "claim/a000-russian-investment-20bn", supplier=ID + "state/RUS", amount=20_000_000_000,
-               unit="USD")
+    # a commitment by unnamed Russian investors is a pledge, not a transfer by the Russian state
+    assert not has(rows(dataset, "transfers", category="dprk:Investment"),
+                   transfer=ID + "claim/a000-russian-investment-20bn")
+    assert has(rows(dataset, "statements", speaker="agency:russian-investors"),
+               claim=ID + "claim/a000-russian-investment-20bn", type=ONT + "Pledge")
+    # every transfer names the event it belongs to: claims of one event share it
+    events = {r["transfer"]: r["event"] for r in rows(dataset, "transfers", limit="0")}
+    assert events[ID + "claim/a004-russia-debt-write-off-2012"] == ID + "claim/a000-russia-debt-write-off"
+    assert events[ID + "claim/a001-dprk-troops-to-russia"] == ID + "claim/a001-dprk-troops-to-russia"
+    assert len(set(events.values())) < len(events)
 
 
 def test_treaties(dataset):
@@ -90,8 +97,8 @@ def test_timeline(dataset):
 
 def test_contested_claims(dataset):
     res = rows(dataset, "contested-claims")
-    assert has(res, claim=ID + "claim/a000-russia-debt-write-off", reason="contradicted by another claim",
-               other=ID + "claim/a004-russia-debt-write-off-2012")
+    assert has(res, claim=ID + "claim/a000-only-allies-russia-bulgaria", reason="contradicted by another claim",
+               other=ID + "claim/a003-china-main-ally", rank=ONT + "DeprecatedRank")
     assert has(res, claim=ID + "claim/a002-dprk-munitions-to-russia", reason="denied", by=ID + "state/RUS")
     assert has(res, claim=ID + "claim/a002-russia-aid-to-dprk", reason="denied", by=ID + "state/PRK")
 
@@ -106,7 +113,7 @@ def test_claims_by_source(dataset):
 
 
 def test_claims_by_attribution(dataset):
-    res = rows(dataset, "claims-by-attribution", attributedTo="agency:us-government")
+    res = rows(dataset, "claims-by-attribution", attributedTo="state:USA")
     assert has(res, claim=ID + "claim/a001-dprk-troops-to-russia", stance=ONT + "Confirmed")
     assert has(res, claim=ID + "claim/a002-dprk-munitions-to-russia", stance=ONT + "Alleged")
     assert has(rows(dataset, "claims-by-attribution"), attributedTo=ID + "org/reuters",
@@ -170,7 +177,45 @@ def test_statistics(dataset):
     assert res["denied claims"] >= 2 and res["contradicted claims"] >= 4
     assert res["triples"] == dataset.triples and res["quads"] == dataset.quads
     assert dataset.triples < dataset.quads  # some triples are written in two files: the two counts differ
+    assert res["contradictions"] == len(rows(dataset, "contradictions"))
+    # events: claims linked by dprk:sameEventAs count once
+    groups = rows(dataset, "same-event-groups")
+    transfer_groups = [g for g in groups if g["type"] == ONT + "Transfer"]
+    assert res["events: Transfer"] == res["claims: Transfer"] - sum(g["claims"] - 1 for g in transfer_groups)
+    assert res["events: Transfer"] < res["claims: Transfer"]
+    assert res["claims flagged for review"] >= 1
     assert res["citations"] >= 150 and res["claims: Treaty"] >= 2
+
+
+def test_contradictions(dataset):
+    res = rows(dataset, "contradictions")
+    pairs = [(r["claim"], r["other"]) for r in res]
+    assert len(pairs) == len(set(pairs)) and all(a < b for a, b in pairs)
+    assert not {(b, a) for a, b in pairs} & set(pairs)  # each pair once, not once per direction
+    allies = ID + "claim/a000-only-allies-russia-bulgaria"
+    assert has(res, claim=allies, other=ID + "claim/a003-china-main-ally", rank=ONT + "DeprecatedRank",
+               otherRank=ONT + "PreferredRank", sources=ID + "source/000_d53926c0465d535d",
+               otherSources=ID + "source/003_b36dfc5738240d95")
+    assert has(res, claim=ID + "claim/a000-cuba-other-ally", other=allies)  # within one article
+    assert has(res, claim=ID + "claim/a001-china-largest-trading-partner",
+               other=ID + "claim/a004-main-trade-partner", rank=ONT + "NormalRank", otherRank=ONT + "NormalRank")
+    assert all(r["reason"] and r["otherReason"] and r["quotes"] and r["otherQuotes"] for r in res)
+    row = next(r for r in res if r["claim"] == allies)
+    assert row["quotes"] == "Satu-satunya sekutu asli dan terkenalnya adalah Rusia dan Bulgaria"
+    assert "only" in row["reason"]
+
+
+def test_same_event_groups(dataset):
+    res = {r["event"].rsplit("/", 1)[-1]: r for r in rows(dataset, "same-event-groups")}
+    debt = res["a000-russia-debt-write-off"]
+    assert debt["claims"] == 2 and debt["articles"] == 2 and debt["type"] == ONT + "Transfer"
+    assert set(debt["members"].split()) == {ID + "claim/a000-russia-debt-write-off",
+                                            ID + "claim/a004-russia-debt-write-off-2012"}
+    arms = res["a001-dprk-may-supply-arms-to-russia"]
+    assert arms["claims"] == 5 and arms["articles"] == 3
+    assert res["a001-russia-dprk-partnership-treaty"]["type"] == ONT + "Treaty"
+    members = [m for r in res.values() for m in r["members"].split()]
+    assert len(members) == len(set(members))  # every claim is in at most one group
 
 
 def test_relation_assessments(dataset):

@@ -36,7 +36,9 @@ class DPRK(DefinedNamespace):
     Place: URIRef
     # classes: sources
     SourceArticle: URIRef
+    TextSpan: URIRef
     Citation: URIRef
+    Exclusion: URIRef
     Quantity: URIRef
     # classes: claims
     Claim: URIRef
@@ -61,6 +63,9 @@ class DPRK(DefinedNamespace):
     modality: URIRef
     eventType: URIRef
     contradicts: URIRef
+    sameEventAs: URIRef
+    reviewStatus: URIRef
+    exclusionReason: URIRef
     involves: URIRef
     party: URIRef
     ratifies: URIRef
@@ -93,6 +98,9 @@ class DPRK(DefinedNamespace):
     dateBasis: URIRef
     gloss: URIRef
     deprecationReason: URIRef
+    rankReason: URIRef
+    reviewNote: URIRef
+    citationNote: URIRef
     amount: URIRef
     lowerBound: URIRef
     upperBound: URIRef
@@ -114,12 +122,22 @@ class DPRK(DefinedNamespace):
     RelationStatusScheme: URIRef
     EventTypeScheme: URIRef
     AssessmentScheme: URIRef
+    ReviewStatusScheme: URIRef
+    ExclusionReasonScheme: URIRef
     # concepts: stance
     Asserted: URIRef
     Alleged: URIRef
     Confirmed: URIRef
     Disputed: URIRef
     Denied: URIRef
+    Questioned: URIRef
+    # concepts: review status
+    Reviewed: URIRef
+    FlaggedForReview: URIRef
+    # concepts: exclusion reason
+    PageFurniture: URIRef
+    Heading: URIRef
+    NotAClaim: URIRef
     # concepts: rank
     PreferredRank: URIRef
     NormalRank: URIRef
@@ -184,6 +202,7 @@ PREFIXES: dict[str, str] = {
     "claim": ID + "claim/",
     "citation": ID + "citation/",
     "quantity": ID + "quantity/",
+    "exclusion": ID + "exclusion/",
     "wd": "http://www.wikidata.org/entity/",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
