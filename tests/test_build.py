@@ -255,6 +255,10 @@ def test_real_dataset_builds(tmp_path: Path) -> None:
         fmt = {**GRAPH_FORMATS, **QUAD_FORMATS}[ext]
         assert sum(1 for _ in ox.parse(path.read_bytes(), format=fmt)) > 0
     assert (tmp_path / "dist" / "index.html").is_file()
+    flagged = (tmp_path / "dist" / "id" / "claim" / "a000-usa-official-relations.html").read_text(encoding="utf-8")
+    assert 'class="flagged"' in flagged and "not exported to Wikidata" in flagged
+    reviewed = (tmp_path / "dist" / "id" / "claim" / "a000-few-friends.html").read_text(encoding="utf-8")
+    assert 'class="flagged"' not in reviewed
     shutil.rmtree(tmp_path / "dist")
 
 

@@ -332,7 +332,9 @@ def test_real_violation_queries_catch_fixture_errors(dataset):
         in found["citation-source-violation"]
     assert found["citation-offsets-violation"] == {
         ("a001-aid-c1", "the quote has 5 characters but the offsets span 6")}
-    assert found["claim-rank-violation"] == {("a001-aid", "deprecated claim has no dprk:deprecationReason"),
-                                             ("a001-aid", "claim contradicts itself")}
+    assert found["claim-rank-violation"] == {
+        ("a001-aid", "deprecated claim has no dprk:deprecationReason"), ("a001-aid", "claim contradicts itself"),
+        ("a001-aid", "claim takes part in a contradiction but does not say why it has its rank (dprk:rankReason)")}
+    assert found["contradiction-inverse-violation"] == set()  # a self-contradiction is its own inverse
     assert found["transfer-parties-violation"] == {
         ("a001-self", f"transfer has <{STATE}RUS> as both supplier and recipient")}

@@ -169,3 +169,15 @@ def test_real_every_claim_accounted_for_and_qids_verified(real):
     used = {f for line in export.lines for f in re.findall(r"(?<![\w+])Q\d+(?!\w)", line)}
     assert used <= verified
     assert export.lines == export_quickstatements(dataset).lines
+
+
+def test_real_flagged_claims_are_not_exported(real):
+    dataset, export = real
+    flagged = {r["c"].value for r in dataset.store.query(
+        "SELECT ?c WHERE { ?c <https://w3id.org/dprk-ld/ontology#reviewStatus> "
+        "<https://w3id.org/dprk-ld/ontology#FlaggedForReview> }", use_default_graph_as_union=True)}
+    assert "https://w3id.org/dprk-ld/id/claim/a000-usa-official-relations" in flagged
+    reasons = dict(export.skipped)
+    assert all(reasons[c].startswith("flagged for review") for c in flagged)
+    # the flagged claim is North Korea's only diplomatic-relation claim with the US (Q30): nothing of it is written
+    assert not [line for line in export.lines if line.startswith(("Q423\tP530\tQ30", "Q30\tP530\tQ423"))]

@@ -190,3 +190,29 @@ def test_example_query_deprecated_statements(served):
     rows = _run(served, "deprecated-statements.rq")
     assert [(r["statement"], r["preferred"]) for r in rows] == [
         (w.STATEMENT + "t002-rus-prk-severed", w.STATEMENT + "t001-rus-prk-relations")]
+
+
+@pytest.fixture(scope="module")
+def real_view() -> rdflib.Graph:
+    return w.wikidata_view(load_project(HERE.parent))
+
+
+def test_real_flagged_claim_keeps_its_statement_but_is_not_truthy(real_view):
+    st = STMT["a000-usa-official-relations"]
+    assert (st, rdflib.RDF.type, WB.Statement) in real_view  # still in the view, with rank and references
+    assert real_view.value(st, WB.rank) == WB.NormalRank
+    assert (st, rdflib.RDF.type, WB.BestRank) not in real_view
+    assert (STATE.PRK, DPT.diplomaticRelation, STATE.USA) not in real_view
+    assert (STATE.USA, DPT.diplomaticRelation, STATE.PRK) not in real_view
+    assert real_view.value(st, DPQ.reviewStatus) == rdflib.URIRef(
+        "https://w3id.org/dprk-ld/ontology#FlaggedForReview")
+    # an unflagged relation of the same kind is truthy
+    assert (STATE.PRK, DPT.diplomaticRelation, STATE.BGR) in real_view or \
+        (STATE.BGR, DPT.diplomaticRelation, STATE.PRK) in real_view
+
+
+def test_real_same_event_and_contradiction_links_point_to_statements(real_view):
+    st = STMT["a000-only-allies-russia-bulgaria"]
+    assert real_view.value(st, WB.rank) == WB.DeprecatedRank
+    assert (st, DPQ.contradicts, STMT["a003-china-main-ally"]) in real_view
+    assert (STMT["a000-russia-debt-write-off"], DPQ.sameEventAs, STMT["a004-russia-debt-write-off-2012"]) in real_view

@@ -107,6 +107,8 @@ class Site:
         ctx: dict[str, Any] = {
             "iri": iri, "types": [self.link(t, at) for t in m.types(iri)],
             "gloss": m.value(iri, D + "gloss"), "dates": m.dates(iri) if m.is_claim(iri) else [],
+            "flagged": D + "FlaggedForReview" in m.iris(iri, D + "reviewStatus"),
+            "review_note": m.value(iri, D + "reviewNote"),
             "props": [(self.link(p, at, compact(p)), self.term(o, at)) for p, o in m.out[iri]],
             "incoming": [(self.link(s, at), self.link(p, at, compact(p))) for s, p in m.inc.get(iri, [])
                          if page_path(s)],

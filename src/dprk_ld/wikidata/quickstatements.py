@@ -119,6 +119,10 @@ class _Exporter:
         if rank is not None and rank.value == ONTOLOGY_NS + "DeprecatedRank":
             return self.skip(claim, "deprecated rank: a claim our data deprecates is not contributed "
                                     "(and QuickStatements V1 cannot set ranks)")
+        review = _one(props, "reviewStatus")
+        if review is not None and review.value == ONTOLOGY_NS + "FlaggedForReview":
+            return self.skip(claim, "flagged for review: a curator doubts it (dprk:reviewNote says why), "
+                                    "so it is not contributed until the doubt is settled")
         modality = _one(props, "modality")
         if modality is not None and modality.value != ONTOLOGY_NS + "Factual":
             return self.skip(claim, f"not factual: modality {modality.value[len(ONTOLOGY_NS):]}")

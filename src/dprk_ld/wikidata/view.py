@@ -89,7 +89,10 @@ MAIN_SNAKS: dict[str, MainSnak] = {
 QUALIFIER_NAMES = {"date": "pointInTime", "startDate": "startTime", "endDate": "endTime",
                    "deprecationReason": "reasonForDeprecatedRank"}
 #: Claim fields that are not qualifiers: evidence, rank, links and prose.
-NOT_QUALIFIERS = {"citation", "rank", "wikidata", "gloss"}
+NOT_QUALIFIERS = {"citation", "rank", "wikidata", "gloss", "reviewNote"}
+#: Claim fields whose values are other claims: in the view they point to those claims' statements.
+CLAIM_LINKS = {"contradicts", "sameEventAs"}
+FLAGGED = ONTOLOGY_NS + "FlaggedForReview"
 #: Statuses that say there are no relations: such a statement has no truthy triple.
 NEGATIVE_STATUSES = {ONTOLOGY_NS + "Absent"}
 
@@ -166,6 +169,7 @@ class _Statement:
     rank: str
     symmetric: bool
     negative: bool
+    flagged: bool = False
 
 
 class _Builder:
@@ -257,7 +261,7 @@ def _statement(b: _Builder, claim: str, props: dict[str, list], citations: dict,
         for obj in objects:
             if (name, str(obj)) in used:
                 continue
-            if name == "contradicts" and isinstance(obj, ox.NamedNode):
+            if name in CLAIM_LINKS and isinstance(obj, ox.NamedNode):
                 obj = _n(STATEMENT + _slug(obj.value))
             if name == "relationStatus" and obj.value in NEGATIVE_STATUSES:
                 negative = True
@@ -265,7 +269,8 @@ def _statement(b: _Builder, claim: str, props: dict[str, list], citations: dict,
             b.add(node, PROP_QUALIFIER + qname, obj)
     for citation in props.get(ONTOLOGY_NS + "citation", ()):
         _reference(b, node, citation.value, citations.get(citation.value, {}), sources)
-    return _Statement(node, claim, snak.prop, subject, value, rank, snak.symmetric, negative)
+    flagged = any(str(s).strip("<>") == FLAGGED for s in props.get(ONTOLOGY_NS + "reviewStatus", ()))
+    return _Statement(node, claim, snak.prop, subject, value, rank, snak.symmetric, negative, flagged)
 
 
 def _reference(b: _Builder, statement: str, citation: str, fields: dict[str, list], sources: dict) -> None:
@@ -293,9 +298,15 @@ def _reference(b: _Builder, statement: str, citation: str, fields: dict[str, lis
 
 
 def _best_ranks(b: _Builder, statements: list[_Statement]) -> None:
-    """BestRank and truthy triples, among statements about the same subject, property and value."""
+    """BestRank and truthy triples, among statements about the same subject, property and value.
+
+    A claim flagged for review (``dprk:reviewStatus dprk:FlaggedForReview``) keeps its statement, rank,
+    qualifiers and references, but takes no part: it is never best-rank and gives no truthy triple.
+    """
     groups: dict[tuple, list[_Statement]] = defaultdict(list)
     for st in statements:
+        if st.flagged:
+            continue
         ends = sorted([str(st.subject), str(st.value)]) if st.symmetric else [str(st.subject), str(st.value)]
         key = (st.prop, *ends) if st.value is not None else (st.prop, st.node)
         groups[key].append(st)
