@@ -16,19 +16,19 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 
 import pyoxigraph as ox
-from rdflib import Graph
-from rdflib.namespace import RDFS
+from rdflib import BNode, Graph
+from rdflib.namespace import RDFS, SH
 
 from . import sparql as q
 from .components import Hit, Query
 from .errors import Unsupported
 from .fallback import run_fallback
-from .plan import Planner, Task
+from .plan import Deferred, Planner, Task
 from .results import Fallback, Report, ShaclResult
 from .shapes import Shape, target_parts, top_level
 from .sparql import Focus
 from .sparql import focus as make_focus
-from .terms import graph_to_store, ox_nt, to_ox
+from .terms import SH_NS, graph_to_store, ox_nt, to_ox
 
 ONTOLOGY_GRAPH = "urn:x-dprk-ld:ontology"
 HAS = ox.NamedNode("urn:x-fastshacl:has")
@@ -175,23 +175,34 @@ def validate_store(
         graphs = [ox.NamedNode(g) for g in data_graphs]
     v = Validator(store, shapes, graphs, ontology_graph, wrap)
     tasks: list[Task] = []
-    unsupported: list[Fallback] = []
     try:
         for node in top_level(shapes):
             try:
                 s = v.shape(node)
+                if SH.target in s.params:
+                    raise Unsupported("SPARQL-based targets (sh:target)")
                 fp = v.focus(s)
-                if fp is not None:
-                    tasks += v.evaluate(s, fp)
             except Unsupported as exc:
-                v.stack.clear()
-                unsupported.append(Fallback(str(node), "shape", str(exc)))
+                v.deferred.append(Deferred((node,), SH.target, None, str(exc)))
+                continue
+            if fp is not None:
+                tasks += v.evaluate(s, fp)
         results = v.run(tasks, threads)
-        if unsupported and fallback:
-            results += run_fallback(v, unsupported)
+        fallbacks = [Fallback(str(d.chain[0]), _describe(d, v), d.reason) for d in v.deferred]
+        if v.deferred and fallback:
+            results += run_fallback(v, v.deferred, fallbacks)
     finally:
         v.cleanup()
-    return Report(not results, results, unsupported, v.cache)
+    return Report(not results, results, fallbacks, v.cache)
+
+
+def _describe(d: Deferred, planner: Planner) -> str:
+    """``sh:param`` of the shape holding it (the constraint the fallback runs)."""
+    holder = planner.shape(d.chain[-1])
+    where = "" if len(d.chain) == 1 else f" of [sh:path {holder.path}]" if isinstance(holder.node, BNode) \
+        else f" of {holder.node}"
+    name = "sh:" + str(d.param)[len(SH_NS):] if str(d.param).startswith(SH_NS) else f"<{d.param}>"
+    return name + where
 
 
 def validate_graphs(data: Graph, shapes: Graph, ontology: Graph | None = None) -> Report:
@@ -214,15 +225,17 @@ class _DryRun(Planner):
 
 
 def uncompiled(shapes: Graph) -> list[str]:
-    """What the compiler cannot handle in ``shapes`` (one line per top-level shape), found without
-    touching any data: ``--engine fast`` says so before doing the work."""
-    p, out = _DryRun(shapes, True), []
+    """What the compiler cannot handle in ``shapes`` (one line per constraint), found without touching
+    any data: ``--engine fast`` says so before doing the work."""
+    p = _DryRun(shapes, True)
     for node in top_level(shapes):
         try:
             s = p.shape(node)
+            if SH.target in s.params:
+                raise Unsupported("SPARQL-based targets (sh:target)")
             target_parts(shapes, s, p.member)
-            p.evaluate(s, make_focus(lambda var: q.triple(var, "?__p", "?__o")))
         except Unsupported as exc:
-            p.stack.clear()
-            out.append(f"{node}: {exc}")
-    return out
+            p.deferred.append(Deferred((node,), SH.target, None, str(exc)))
+            continue
+        p.evaluate(s, make_focus(lambda var: q.triple(var, "?__p", "?__o")))
+    return [f"{d.chain[0]}: {_describe(d, p)}: {d.reason}" for d in p.deferred]

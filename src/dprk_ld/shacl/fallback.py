@@ -1,55 +1,178 @@
-"""The fallback: pyshacl (the reference) for what the compiler cannot handle (SHACL §3 by pyshacl).
+"""The fallback: pyshacl (the reference) for the constraints the compiler cannot handle (SHACL §3).
 
-The data graphs are exported from the store and pyshacl validates the given top-level shapes
-alone: every other top-level shape loses its targets.
+Only those constraints, and only on their focus nodes' neighbourhood:
+
+- shapes: a copy of the shapes graph in which every top-level shape loses its targets but the
+  ones holding a deferred constraint; along each deferred constraint's chain (top-level shape, then
+  the ``sh:property`` shapes down to the constraint) only the chain's links, the shapes' path,
+  severity, message and deactivation, and the deferred constraint itself stay. Shapes off the chains
+  (members of logical constraints) are kept whole.
+- data: the triples within a few hops (out and in) of the focus nodes the engine already
+  materialised, plus the class hierarchy; the whole data when a chain has a closure path
+  (``*``/``+``) or a SHACL-SPARQL constraint (which may read anything).
+
+Each :class:`~dprk_ld.shacl.results.Fallback` gets the cost: seconds, focus nodes and triples handed over.
 """
 
 from __future__ import annotations
 
 import time
+import uuid
 
 import pyoxigraph as ox
 import pyshacl
-from rdflib import Graph
-from rdflib.namespace import RDF, RDFS
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF, RDFS, SH
 
+from .components import REGISTRY
 from .results import Fallback, ShaclResult, results_from_pyshacl
 from .shapes import TARGETS, top_level
-from .terms import from_ox
+from .terms import SH_NS, from_ox
+
+#: parameters a shape on a chain keeps (besides its chain link and deferred constraints)
+_STRUCTURE = {SH.path, SH.severity, SH.message, SH.deactivated, RDF.type, *TARGETS}
+HAS = ox.NamedNode("urn:x-fastshacl:has")
 
 
-def export(store: ox.Store, graphs: list) -> Graph:
-    """The given graphs of ``store`` as one rdflib graph (wrapped datatypes unwrapped)."""
-    g = Graph()
-    for gr in graphs:
-        for t in store.quads_for_pattern(None, None, None, gr):
-            g.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
-    return g
-
-
-def only_shapes(shapes: Graph, keep: list[str]) -> Graph:
-    """A copy of ``shapes`` in which only the top-level shapes named in ``keep`` still have targets."""
+def prune(shapes: Graph, deferred: list) -> Graph:
+    """The shapes graph pyshacl gets: only the deferred constraints (see the module's docstring)."""
+    tops = {d.chain[0] for d in deferred}
+    keep: dict[object, set[tuple[object, object]]] = {}
+    whole: set[object] = set()
+    for d in deferred:
+        for parent, child in zip(d.chain, d.chain[1:], strict=False):
+            keep.setdefault(parent, set()).add((SH.property, child))
+            if d.param == SH.qualifiedValueShape:  # sh:qualifiedValueShapesDisjoint reads the siblings
+                keep[parent] |= {(SH.property, o) for o in shapes.objects(parent, SH.property)}  # type: ignore[arg-type]
+        holder = d.chain[-1]
+        keep.setdefault(holder, set())
+        if d.param == SH.target:  # the whole shape
+            whole.add(holder)
+        else:
+            objs = shapes.objects(holder, d.param) if d.arg is None else [d.arg]  # type: ignore[arg-type]
+            keep[holder] |= {(d.param, o) for o in objs}
+            for extra in _extras(shapes, d.param):
+                keep[holder] |= {(extra, o) for o in shapes.objects(holder, extra)}  # type: ignore[arg-type]
     sg = Graph()
     for t in shapes:
         sg.add(t)
     for n in top_level(shapes):
-        if str(n) not in keep:
+        if n not in tops:
             for t in TARGETS:
                 sg.remove((n, t, None))  # type: ignore[arg-type]
             sg.remove((n, RDF.type, RDFS.Class))  # type: ignore[arg-type]
+    for node, kept in keep.items():
+        if node in whole:
+            continue
+        for p, o in list(sg.predicate_objects(node)):  # type: ignore[arg-type]
+            if p not in _STRUCTURE and (p, o) not in kept:
+                sg.remove((node, p, o))  # type: ignore[arg-type]
     return sg
 
 
-def run_fallback(v: object, todo: list[Fallback]) -> list[ShaclResult]:
-    """pyshacl on the validator ``v``'s data for the shapes of ``todo`` (their cost is recorded)."""
+def _extras(shapes: Graph, param: URIRef) -> list[URIRef]:
+    """The other parameters a constraint reads: a Core component's extras, a declared component's parameters."""
+    c = REGISTRY.get(param)
+    if c is not None:
+        return list(c.extra)
+    return [p for par in shapes.objects(param, SH.parameter) if isinstance(p := shapes.value(par, SH.path), URIRef)]
+
+
+def _depth(shapes: Graph, node: object, seen: frozenset = frozenset()) -> int:
+    """How deep shapes nest below ``node`` (sh:property, sh:node, logical lists ...), at most 8."""
+    if node in seen or len(seen) > 8 or not isinstance(node, (URIRef, BNode)):
+        return 0
+    below = [o for p, o in shapes.predicate_objects(node) if p != RDF.type and isinstance(o, (URIRef, BNode))]
+    return 1 + max((_depth(shapes, o, seen | {node}) for o in below), default=0)
+
+
+def _needs_all(v: object, deferred: list) -> bool:
+    """A chain with a closure path or a SHACL-SPARQL constraint: no bounded neighbourhood."""
+    for d in deferred:
+        if d.param in (SH.sparql, SH.target) or not str(d.param).startswith(SH_NS):
+            return True
+        for node in d.chain:
+            s = v.shape(node)  # type: ignore[attr-defined]
+            if s.path is not None and ("*" in s.path or "+" in s.path):
+                return True
+    return False
+
+
+def neighbourhood(v: object, deferred: list) -> tuple[Graph, int]:
+    """The data pyshacl needs for ``deferred``, and the number of focus nodes it starts from."""
+    store, graphs = v.store, v.graphs  # type: ignore[attr-defined]
+    sets = [v.focus_sets[d.chain[0]] for d in deferred if d.chain[0] in v.focus_sets]  # type: ignore[attr-defined]
+    g = Graph()
+    if _needs_all(v, deferred) or len(sets) < len(deferred):
+        for gr in graphs:
+            for t in store.quads_for_pattern(None, None, None, gr):
+                g.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
+        return g, -1
+    shapes = v.g  # type: ignore[attr-defined]
+    hops = 2 + max(sum(v.shape(n).path.count("<") for n in d.chain if v.shape(n).path)  # type: ignore[attr-defined]
+                   + _depth(shapes, d.arg) for d in deferred)
+    work = ox.NamedNode(f"urn:x-fastshacl:hood:{uuid.uuid4().hex}")
+    frontier = ox.NamedNode(f"urn:x-fastshacl:hood-set:{uuid.uuid4().hex}")
+    sg = v.sets_graph.value  # type: ignore[attr-defined]
+    seed = " ".join(f"<{k}>" for k in sets)
+    store.update(f"INSERT {{ GRAPH <{work.value}> {{ <{frontier.value}> <{HAS.value}> ?x }} }} "
+                 f"WHERE {{ GRAPH <{sg}> {{ ?k <{HAS.value}> ?x VALUES ?k {{ {seed} }} }} }}")
+    n_focus = len(list(store.quads_for_pattern(frontier, HAS, None, work)))
+    seen: set = set()
+    try:
+        for _ in range(hops):
+            q = (f"SELECT ?s ?p ?o WHERE {{ GRAPH <{work.value}> {{ <{frontier.value}> <{HAS.value}> ?x }} "
+                 f"{{ ?x ?p ?o BIND(?x AS ?s) }} UNION {{ ?s ?p ?x BIND(?x AS ?o) }} }}")
+            new = set()
+            for row in store.query(q, default_graph=graphs):
+                t = (row[0], row[1], row[2])  # type: ignore[index]
+                if t not in seen:
+                    seen.add(t)
+                    new.update(x for x in (t[0], t[2]) if not isinstance(x, ox.Literal))
+            store.remove_graph(work)
+            store.extend([ox.Quad(frontier, HAS, x, work) for x in new])
+        for row in store.query(f"SELECT ?s ?o WHERE {{ ?s <{RDFS.subClassOf}> ?o }}", default_graph=graphs):
+            seen.add((row[0], ox.NamedNode(str(RDFS.subClassOf)), row[1]))  # type: ignore[index]
+    finally:
+        store.remove_graph(work)
+    for s, p, o in seen:
+        g.add((from_ox(s), from_ox(p), from_ox(o)))
+    return g, n_focus
+
+
+_QUALIFIED = {SH_NS + "QualifiedMinCountConstraintComponent", SH_NS + "QualifiedMaxCountConstraintComponent"}
+
+
+def _wanted(v: object, deferred: list, r: ShaclResult) -> bool:
+    """A pyshacl result of one of the deferred constraints (not of a shape kept only for context)."""
+    for d in deferred:
+        if d.param in (SH.target, SH.property):  # a whole shape, or a recursive subtree
+            return True
+        if r.source_shape != v.shape(d.chain[-1]).key:  # type: ignore[attr-defined]
+            continue
+        c = REGISTRY.get(d.param)
+        comps = {str(d.param)} if c is None else {c.iri}
+        if d.param == SH.qualifiedValueShape:
+            comps |= _QUALIFIED
+        if r.component in comps:
+            return True
+    return False
+
+
+def run_fallback(v: object, deferred: list, records: list[Fallback]) -> list[ShaclResult]:
+    """pyshacl on the deferred constraints of validator ``v`` (costs written into ``records``)."""
     start = time.perf_counter()
-    store, graphs, ontology, shapes = v.store, v.graphs, v.ontology, v.g  # type: ignore[attr-defined]
-    data = export(store, graphs)
-    ont = export(store, [ox.NamedNode(ontology)]) if ontology else None
-    sg = only_shapes(shapes, [f.shape for f in todo])
-    _, rg, _ = pyshacl.validate(data, shacl_graph=sg, ont_graph=ont, inference="none")
-    results = results_from_pyshacl(rg)  # type: ignore[arg-type]
-    for f in todo:
-        f.seconds = (time.perf_counter() - start) / len(todo)
-        f.triples = len(data)
+    store, ontology, shapes = v.store, v.ontology, v.g  # type: ignore[attr-defined]
+    data, n_focus = neighbourhood(v, deferred)
+    ont = None
+    if ontology:
+        ont = Graph()
+        for t in store.quads_for_pattern(None, None, None, ox.NamedNode(ontology)):
+            ont.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
+    _, rg, _ = pyshacl.validate(data, shacl_graph=prune(shapes, deferred), ont_graph=ont, inference="none",
+                                advanced=True, allow_warnings=True, allow_infos=True)
+    results = [r for r in results_from_pyshacl(rg) if _wanted(v, deferred, r)]  # type: ignore[arg-type]
+    secs = time.perf_counter() - start
+    for r in records:
+        r.seconds, r.focus_nodes, r.triples = secs / len(records), n_focus, len(data)
     return results

@@ -46,6 +46,17 @@ class Merged:
 Task = tuple[Shape, Query]
 
 
+@dataclass(frozen=True)
+class Deferred:
+    """A constraint left to the fallback: ``chain`` is the top-level shape, then the ``sh:property``
+    shapes down to the one holding ``param`` (value ``arg``; None: every value)."""
+
+    chain: tuple[object, ...]
+    param: URIRef
+    arg: object
+    reason: str
+
+
 class Planner:
     """Queries for the constraints of shapes; the engine provides :meth:`member` (class node sets)."""
 
@@ -55,6 +66,7 @@ class Planner:
         self.stack: list[object] = []
         self.fresh_n = 0
         self.custom = custom_components(shapes)
+        self.deferred: list[Deferred] = []
 
     def shapes_graph(self) -> str:  # pragma: no cover - provided by the engine
         raise NotImplementedError
@@ -64,11 +76,7 @@ class Planner:
 
     def shape(self, node: object) -> Shape:
         if node not in self.cache:
-            s = read_shape(self.g, node)
-            unknown = [p for p in s.params if p not in KNOWN]
-            if unknown:
-                raise Unsupported(f"shape {node} uses {', '.join(map(str, unknown))}")
-            self.cache[node] = s
+            self.cache[node] = read_shape(self.g, node)
         return self.cache[node]
 
     def fresh(self) -> str:
@@ -112,40 +120,67 @@ class Planner:
         """The queries of the SPARQL-based constraint components (declared in the shapes graph) ``s`` uses."""
         return [x for c in self.custom if c.applies(self.g, s) for x in c.custom_queries(self, s, focus)]
 
-    def evaluate(self, s: Shape, focus: Focus, groups: dict[tuple[Focus, str | None], Merged] | None = None
-                 ) -> list[Task]:
+    def compilable(self, s: Shape) -> Shape:
+        """``s``, if it holds no parameter unknown to the compiler (a member of a logical constraint)."""
+        unknown = [p for p in s.params if p not in KNOWN]
+        if unknown:
+            raise Unsupported(f"shape {s.node} uses {', '.join(map(str, unknown))}")
+        return s
+
+    def evaluate(self, s: Shape, focus: Focus, groups: dict[tuple[Focus, str | None], Merged] | None = None,
+                 chain: tuple[object, ...] = ()) -> list[Task]:
         """The queries giving all results of shape ``s`` for the focus nodes of ``focus``.
 
         Value conditions and min/maxCount of the shapes that share ``focus`` and a path are merged
-        (``groups``, flushed by the outermost call) into one query each.
+        (``groups``, flushed by the outermost call) into one query each. A constraint that cannot be
+        compiled is recorded in :attr:`deferred` (with ``chain``, the shapes from the top-level shape
+        down to ``s``) and the others still are.
         """
         if s.deactivated:
             return []
         top = groups is None
         groups = {} if groups is None else groups
+        chain = (*chain, s.node)
         with self.visiting(s):
             out: list[Task] = []
             m = groups.setdefault((focus, s.path), Merged(focus, s))
             for comp, args in s.params.items():
                 c = REGISTRY.get(comp)
                 if c is None:
+                    if comp not in KNOWN:
+                        self.defer(chain, comp, None, f"{comp} is not a parameter the compiler knows")
                     continue
                 for arg in args:
-                    cond = c.condition(self, s, arg)
-                    count = c.count(s, arg) if cond is None else None
-                    if cond is not None:
-                        cls = str(arg) if comp == SH["class"] and isinstance(arg, URIRef) and focus.big else None
-                        m.conds.append((s, c.iri, cond, cls))
-                    elif count is not None:
-                        m.counts.append((s, c.iri, *count))
-                    else:
-                        out += [(s, x) for x in c.queries(self, s, arg, focus)]
-            out += [(s, x) for x in self.custom_queries(s, focus)]
+                    try:
+                        cond = c.condition(self, s, arg)
+                        count = c.count(s, arg) if cond is None else None
+                        if cond is not None:
+                            cls = str(arg) if comp == SH["class"] and isinstance(arg, URIRef) and focus.big else None
+                            m.conds.append((s, c.iri, cond, cls))
+                        elif count is not None:
+                            m.counts.append((s, c.iri, *count))
+                        else:
+                            out += [(s, x) for x in c.queries(self, s, arg, focus)]
+                    except Unsupported as exc:
+                        self.defer(chain, comp, arg, str(exc))
+            for cc in self.custom:
+                if cc.applies(self.g, s):
+                    try:
+                        out += [(s, x) for x in cc.custom_queries(self, s, focus)]
+                    except Unsupported as exc:
+                        self.defer(chain, URIRef(cc.iri), None, str(exc))
             for p in s.params.get(SH.property, []):
-                out += self.evaluate(self.shape(p), values_of(focus, s.path), groups)
+                try:
+                    out += self.evaluate(self.shape(p), values_of(focus, s.path), groups, chain)
+                except Unsupported as exc:  # a recursive shape
+                    self.defer(chain, SH.property, p, str(exc))
         if top:
             out += [t for g in groups.values() for t in self.merged(g)]
         return out
+
+    def defer(self, chain: tuple[object, ...], param: URIRef, arg: object, reason: str) -> None:
+        """Record a constraint the compiler cannot handle (the fallback runs it)."""
+        self.deferred.append(Deferred(chain, param, arg, reason))
 
     def merged(self, m: Merged) -> list[Task]:
         """The (at most two) queries of a :class:`Merged` group."""
@@ -180,6 +215,7 @@ class Planner:
     def fail_focus(self, s: Shape, focus: Focus) -> Focus:
         """The nodes among those of ``focus`` that do not conform to ``s`` (all in SPARQL)."""
         parts: list[Focus] = []
+        self.compilable(s)
         if not s.deactivated:
             if s.path is not None and s.params.get(SH.property):
                 raise Unsupported("sh:property under a property shape inside a logical constraint")
@@ -198,8 +234,9 @@ class Planner:
         """Condition: ``?v`` does not conform to shape ``m``; None unless ``m`` is value conditions only."""
         if m.deactivated:
             return "false"
-        if m.path is not None:
+        if m.path is not None or any(c.applies(self.g, m) for c in self.custom):
             return None
+        self.compilable(m)
         conds = []
         with self.visiting(m):
             for comp, args in m.params.items():
