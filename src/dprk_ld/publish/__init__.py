@@ -7,8 +7,8 @@ temporary folder beside ``out_dir`` and moved into place only when complete.
 
 Layout of a release::
 
-    index.html claims.html entities.html sources.html timeline.html relations.html relations.svg
-    style.css  id/<kind>/<slug>.{html,ttl,jsonld}  queries/  ontology/index.html
+    index.{html,ttl,jsonld} claims.html entities.html sources.html timeline.html relations.html relations.svg
+    style.css  id/<kind>/<slug>.{html,ttl,jsonld}  prop/…  graph/…  ontology.*  shapes.*  dataset.*  queries/
     dumps/dprk-ld.{ttl,nt,nq,trig,jsonld,rdf}[.gz]  dumps/dprk-ld-wikidata.nq[.gz] (the Wikidata-style view)
     context.jsonld  void.ttl  CITATION.cff  SHA256SUMS
 """
@@ -25,10 +25,10 @@ import pyoxigraph as ox
 from ..errors import BuildError
 from ..load import Dataset
 from ..metadata import read_metadata
-from . import describe, dumps, ontodoc
+from ..query.catalog import load_catalog
+from ..site import Model, Site, SiteInfo, StaticSite
+from . import describe, dumps
 from .diff import ReleaseDiff, diff_releases, release_claims
-from .model import Model
-from .site import Site
 
 __all__ = ["BuildSummary", "ReleaseDiff", "build_release", "diff_releases", "release_claims"]
 
@@ -79,22 +79,26 @@ def build_release(dataset: Dataset, out_dir: Path | str, *, progress: Progress |
         say(f"reading {len(dataset.files)} files")
         quads = dumps.canonical_quads(dataset)
         written = dumps.write_dumps(quads, tmp / "dumps", progress=say)
-        written += _write_wikidata_view(dataset, tmp / "dumps", say)
+        view = _write_wikidata_view(dataset, tmp / "dumps", say)
+        written += view
         store = ox.Store()
         store.extend(quads)
         info = describe.release_info(store, read_metadata(dataset.project))
         say(f"release {info.version}, issued {info.issued} (from {info.issued_from})")
         dump_files = [p for p in written if p.parent.name == "dumps"]
         say("VoID and DCAT description")
-        describe.write_description(describe.describe(store, info, dump_files, tmp), tmp / "void.ttl")
+        void = describe.describe(store, info, dump_files, tmp)
+        describe.write_description(void, tmp / "void.ttl")
         (tmp / "CITATION.cff").write_text(describe.citation_cff(info), encoding="utf-8")
-        model = Model(quads)
-        site = Site(model, info, tmp, say)
+        store.load(view[0].read_bytes(), format=ox.RdfFormat.N_QUADS)  # the view's IRIs get pages too
+        own = sorted(dataset.files)
+        site = Site(Model(store, own), SiteInfo(info.title, info.description, info.version, info.issued, info.license),
+                    load_catalog(dataset.project) if dataset.project.queries else {},
+                    ontology_graphs=dataset.graphs_of("ontology"), shapes_graphs=dataset.graphs_of("shapes"),
+                    graph_files={iri: f.relpath for iri, f in dataset.files.items()},
+                    documents={describe.DATASET_IRI: void}, everything=Model(store))
         downloads = [(p.relative_to(tmp).as_posix(), _format_name(p), p.stat().st_size) for p in written]
-        site.build(downloads, dataset)
-        say("ontology documentation")
-        ontology_graphs = {ox.NamedNode(iri) for iri in dataset.graphs_of("ontology")}
-        ontodoc.write_ontology_docs(site, [q for q in quads if q.graph_name in ontology_graphs])
+        StaticSite(site, tmp, say).build(downloads, dataset)
         describe.write_sha256sums(tmp, say)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -104,7 +108,7 @@ def build_release(dataset: Dataset, out_dir: Path | str, *, progress: Progress |
     tmp.rename(out_dir)
     files = sorted((p.relative_to(out_dir).as_posix(), p.stat().st_size) for p in out_dir.rglob("*") if p.is_file())
     return BuildSummary(out_dir, info.version, info.issued, info.issued_from,
-                        len({(q.subject, q.predicate, q.object) for q in quads}), len(model.claims()),
+                        len({(q.subject, q.predicate, q.object) for q in quads}), len(site.model.claims()),
                         sum(1 for f, _ in files if f.endswith(".html")), files)
 
 

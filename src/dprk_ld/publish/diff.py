@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import BuildError
-from .model import Model
+from ..site.model import Model
 
 CANDIDATES = ("dumps/dprk-ld.nq", "dumps/dprk-ld.nq.gz", "dumps/dprk-ld.nt", "dumps/dprk-ld.nt.gz")
 
@@ -70,7 +70,9 @@ def _read_dump(release: Path) -> list[ox.Quad]:
 
 def release_claims(release: Path) -> dict[str, ClaimSnapshot]:
     """Every claim of a release with its label and description (as N-Triples lines)."""
-    model = Model(_read_dump(Path(release)))
+    store = ox.Store()
+    store.extend(_read_dump(Path(release)))
+    model = Model(store)
     snapshot = {}
     for claim in model.claims():
         snapshot[claim] = ClaimSnapshot(model.label(claim), frozenset(_nt(t) for t in model.description(claim)))

@@ -1,0 +1,304 @@
+"""The pages of the site, each rendered from the model by one template, for the release and the live server.
+
+Implements a plain-HTML5 site (WHATWG HTML) with no script and no CDN: an index, lists of claims,
+entities and sources, a timeline, a picture of the relations between states, a page for every IRI
+we mint (resources, properties, named graphs, shapes, the dataset, the ontology) and the canned
+queries. :class:`Site` renders a page to a string given a link policy (:mod:`.links`): ``build``
+writes it to a file, ``serve`` sends it; nothing else differs between the two.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import pyoxigraph as ox
+from markupsafe import Markup, escape
+
+from ..jsonld import to_jsonld
+from ..namespaces import BASE, ID, ONTOLOGY_IRI, PREFIXES, sparql_prologue
+from ..query.catalog import CannedQuery
+from . import svg
+from .iris import fragment, local_path
+from .links import Links
+from .model import DCT, D, Model, compact
+from .render import MEDIA_NAMES, link, prop_link, render_template, term
+
+SITE_TITLE = "dprk-ld"
+SHAPES_IRI = BASE + "shapes"
+DATASET_IRI = BASE + "dataset"
+SOURCE_META = ((DCT + "title", "title"), (DCT + "publisher", "publisher"), (DCT + "issued", "issued"),
+               (DCT + "language", "language"), ("https://schema.org/url", "URL"), (D + "fileName", "file"),
+               (D + "sha256", "sha256"))
+MAX_INCOMING = 500
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What every page says about the release (from the ontology header, see publish.describe)."""
+
+    title: str
+    description: str
+    version: str
+    issued: str
+    license: str | None = None
+    title_short: str = SITE_TITLE
+
+
+@dataclass
+class Site:
+    """Renders the pages of one dataset. ``documents`` holds extra descriptions by IRI (the VoID of
+    ``…/dataset``); ``graph_files`` maps named graphs to their source files; ``ontology_graphs`` and
+    ``shapes_graphs`` say which graphs the ontology and the shapes are. ``model`` reads the dataset's
+    own graphs; ``everything`` (default: ``model``) reads every graph served, such as the Wikidata-style
+    view, and describes the IRIs that only those graphs use."""
+
+    model: Model
+    info: SiteInfo
+    catalog: dict[str, CannedQuery] = field(default_factory=dict)
+    ontology_graphs: list[str] = field(default_factory=list)
+    shapes_graphs: list[str] = field(default_factory=list)
+    graph_files: dict[str, str] = field(default_factory=dict)
+    documents: dict[str, list[ox.Triple]] = field(default_factory=dict)
+    limits: dict[str, Any] | None = None
+    everything: Model | None = None
+
+    def model_for(self, iri: str) -> Model:
+        """The dataset's model if it knows ``iri``, else the model of every served graph."""
+        if self.everything is None or self.model.exists(iri):
+            return self.model
+        return self.everything
+
+    # ---- shared ---------------------------------------------------------------------------------
+    def render(self, template: str, links: Links, title: str, alternates: Iterable[tuple[str, str]] = (),
+               **ctx: Any) -> str:
+        return render_template(template, site=self.info, links=links, title=title, alternates=list(alternates),
+                               names=MEDIA_NAMES, base=BASE, **ctx)
+
+    def alternates(self, iri: str, links: Links) -> list[tuple[str, str]]:
+        return [("text/turtle", links.data(iri, "ttl")), ("application/ld+json", links.data(iri, "jsonld"))]
+
+    def t(self, links: Links) -> Callable[[Any], Markup]:
+        return lambda value: term(self.model, links, value)
+
+    # ---- which page describes an IRI ------------------------------------------------------------
+    def kind(self, iri: str) -> str | None:
+        """The page kind describing ``iri`` (None: not described here)."""
+        doc = iri.split("#", 1)[0]
+        if doc == BASE:
+            return "index"
+        if doc == ONTOLOGY_IRI:
+            return "ontology" if self.ontology_graphs else None
+        if doc == SHAPES_IRI:
+            return "terms" if self.shapes_graphs else None
+        if doc in self.documents:
+            return "terms"
+        if doc in self.graph_files or doc in self.model_for(doc).graph_names():
+            return "graph"
+        if "#" in iri:
+            return None
+        return "resource" if self.model_for(iri).exists(iri) else None
+
+    def described(self) -> list[str]:
+        """Every IRI with a page of its own (besides the fixed pages), sorted."""
+        every = self.everything or self.model
+        iris = set(every.pages()) | set(every.minted(BASE + "prop/"))
+        iris |= set(every.graph_names()) | set(self.documents)
+        if self.shapes_graphs:
+            iris.add(SHAPES_IRI)
+        return sorted(i for i in iris if "#" not in i and i not in (BASE, ONTOLOGY_IRI))
+
+    def page(self, iri: str, links: Links) -> str:
+        """The HTML page describing ``iri`` (see :meth:`kind`)."""
+        kind = self.kind(iri)
+        doc = iri.split("#", 1)[0]
+        if kind == "index":
+            return self.index(links)
+        if kind == "ontology":
+            from .ontology import ontology_page
+
+            return ontology_page(self, links)
+        if kind == "terms":
+            from .ontology import terms_page
+
+            return terms_page(self, doc, links)
+        return self.resource(doc, links)
+
+    def data(self, iri: str) -> list[ox.Triple]:
+        """The triples of the documents describing ``iri`` (Turtle, JSON-LD)."""
+        kind = self.kind(iri)
+        doc = iri.split("#", 1)[0]
+        if kind == "index":
+            return self.documents.get(DATASET_IRI, [])
+        if kind == "ontology":
+            return self._graphs(self.ontology_graphs)
+        if kind == "terms":
+            return self._graphs(self.shapes_graphs) if doc == SHAPES_IRI else self.documents[doc]
+        if kind == "graph":
+            return self.model_for(doc).triples_in(doc)
+        return self.model_for(doc).description(doc, incoming=not doc.startswith(ID))
+
+    def jsonld(self, iri: str) -> bytes:
+        return to_jsonld(self.data(iri))
+
+    def _graphs(self, graphs: list[str]) -> list[ox.Triple]:
+        triples = {t for g in graphs for t in self.model.triples_in(g)}
+        return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+    # ---- resources ------------------------------------------------------------------------------
+    def resource(self, iri: str, links: Links) -> str:
+        m = self.model_for(iri)
+
+        def t(value: Any) -> Markup:
+            return term(m, links, value)
+
+        incoming = [(s, p) for s, p in m.inc(iri) if not s.startswith("_:")]
+        ctx: dict[str, Any] = {
+            "iri": iri, "types": [link(m, links, x) for x in m.types(iri)],
+            "gloss": m.value(iri, D + "gloss"), "dates": m.dates(iri) if m.is_claim(iri) else [],
+            "flagged": D + "FlaggedForReview" in m.iris(iri, D + "reviewStatus"),
+            "review_note": m.value(iri, D + "reviewNote"),
+            "props": [(prop_link(m, links, p), t(o)) for p, o in m.out(iri)],
+            "incoming": [(link(m, links, s), prop_link(m, links, p)) for s, p in incoming[:MAX_INCOMING]],
+            "incoming_more": max(0, len(incoming) - MAX_INCOMING),
+            "citations": [self.citation(c, links) for c in self.model.citations_of(iri)],
+            "related": [], "related_title": "", "related_head": [], "contents": None,
+        }
+        if D + "SourceArticle" in m.types(iri):
+            ctx["related_title"], ctx["related_head"] = "Claims taken from this article", ["claim", "class", "quote"]
+            ctx["related"] = [[link(m, links, c), link(m, links, m.claim_class(c)),
+                               Markup('<span lang="id">{}</span>').format(m.value(cit, D + "quote", "id") or "")]
+                              for c, cit in m.claims_citing(iri)]
+        elif not m.is_claim(iri):
+            about = m.claims_about(iri)
+            if about:
+                ctx["related_title"], ctx["related_head"] = "Claims naming it", ["claim", "role", "class"]
+                ctx["related"] = [[link(m, links, c), prop_link(m, links, p), link(m, links, m.claim_class(c))]
+                                  for c, p in about]
+        if self.kind(iri) == "graph":
+            triples = m.triples_in(iri)
+            subjects = sorted({s.value for s, _, _ in (tuple(x) for x in triples)
+                               if isinstance(s, ox.NamedNode) and s.value.startswith(ID)})
+            ctx["contents"] = {"triples": len(triples), "file": self.graph_files.get(iri),
+                               "subjects": [link(m, links, s) for s in subjects]}
+        title = m.label(iri) if self.kind(iri) != "graph" else f"Named graph {local_path(iri) or iri}"
+        return self.render("resource.html", links, title, self.alternates(iri, links), **ctx)
+
+    def citation(self, c: str, links: Links) -> dict[str, Any]:
+        m, t = self.model, self.t(links)
+        quote = [o for o in m.values(c, D + "quote") if isinstance(o, ox.Literal)]
+        source = (m.iris(c, D + "source") or [""])[0]
+        meta = [(name, t(o)) for prop, name in SOURCE_META for o in (m.values(source, prop) if source else [])]
+        return {"anchor": c.rsplit("/", 1)[-1], "href": links.iri(c),
+                "quote": quote[0].value if quote else "", "lang": (quote[0].language if quote else "") or "",
+                "stance": Markup(", ").join(link(m, links, s) for s in m.iris(c, D + "stance")) or "stance not given",
+                "attributed": Markup(", ").join(link(m, links, a) for a in m.iris(c, D + "attributedTo")),
+                "start": m.value(c, D + "startOffset") or "?", "end": m.value(c, D + "endOffset") or "?",
+                "source": link(m, links, source) if source else "not given", "meta": meta}
+
+    # ---- site pages -----------------------------------------------------------------------------
+    def counts(self) -> list[tuple[str, int, str | None]]:
+        m = self.model
+        return [("claims", len(m.claims()), "claims"), ("citations", len(m.of_type(D + "Citation")), None),
+                ("source articles", len(m.of_type(D + "SourceArticle")), "sources"),
+                ("states", len(m.of_type(D + "State")), "entities"),
+                ("resources with a page", len(m.pages()), "entities")]
+
+    def index(self, links: Links, downloads: Iterable[tuple[str, str, int]] = ()) -> str:
+        m = self.model
+        by_class = Counter(m.claim_class(c) for c in m.claims())
+        counts = [("triples", self.triples, None)]
+        counts += [(name, n, links.page(page) if page else None) for name, n, page in self.counts()]
+        return self.render("index.html", links, "Home", self.alternates(BASE, links), counts=counts,
+                           downloads=list(downloads), catalog=self.public_queries(),
+                           by_class=[(link(m, links, cls), n) for cls, n in sorted(
+                               by_class.items(), key=lambda kv: (-kv[1], kv[0]))])
+
+    @cached_property
+    def triples(self) -> int:
+        """Distinct triples in the union of the model's graphs (counted once)."""
+        query = ("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { " + self._graph_filter()
+                 + "GRAPH ?g { ?s ?p ?o } } }")
+        return int(next(iter(self.model.store.query(query)))[0].value)
+
+    def _graph_filter(self) -> str:
+        if self.model.graphs is None:
+            return ""
+        return "VALUES ?g { " + " ".join(f"<{g.value}>" for g in sorted(self.model.graphs, key=str)) + " } "
+
+    def public_queries(self) -> list[CannedQuery]:
+        return [q for _, q in sorted(self.catalog.items()) if not q.is_violation]
+
+    def _groups(self, groups: dict[str, list[list[Markup]]]) -> list[tuple[dict[str, str], list[list[Markup]]]]:
+        return [({"anchor": compact(cls).replace(":", "-"), "label": self.model.label(cls)}, rows)
+                for cls, rows in sorted(groups.items(), key=lambda kv: (self.model.label(kv[0]), kv[0]))]
+
+    def claims_page(self, links: Links) -> str:
+        m = self.model
+        groups: dict[str, list[list[Markup]]] = {}
+        for c in m.claims():
+            dates = ", ".join(v for _, v, _ in m.dates(c))
+            groups.setdefault(m.claim_class(c), []).append([link(m, links, c), escape(dates)])
+        return self.render("list.html", links, "Claims", groups=self._groups(groups))
+
+    def entities_page(self, links: Links) -> str:
+        m = self.model
+        groups: dict[str, list[list[Markup]]] = {}
+        for s in m.pages():
+            if m.is_claim(s) or D + "SourceArticle" in m.types(s):
+                continue
+            cls = (sorted(m.types(s)) or [PREFIXES["rdfs"] + "Resource"])[0]
+            groups.setdefault(cls, []).append([link(m, links, s), escape(compact(s))])
+        return self.render("list.html", links, "Entities", groups=self._groups(groups))
+
+    def sources_page(self, links: Links) -> str:
+        m = self.model
+        rows = [[link(m, links, s), escape(m.value(s, DCT + "issued") or ""), escape(str(len(m.claims_citing(s))))]
+                for s in m.of_type(D + "SourceArticle")]
+        return self.render("list.html", links, "Source articles", groups=self._groups({D + "SourceArticle": rows}))
+
+    def timeline_page(self, links: Links) -> str:
+        m, events = self.model, []
+        for c in m.claims():
+            inferred = any(isinstance(o, ox.Literal) and o.value == "true" for o in m.values(c, D + "dateInferred"))
+            for prop, value, precision in m.dates(c):
+                events.append({"value": value, "precision": precision, "prop": prop, "inferred": inferred,
+                               "claim": link(m, links, c), "cls": link(m, links, m.claim_class(c)), "key": c})
+        events.sort(key=lambda e: (e["value"], e["key"], e["prop"]))
+        return self.render("timeline.html", links, "Timeline", events=events)
+
+    def relations_svg(self, links: Links) -> str:
+        m = self.model
+        nodes = [svg.Node(s, m.label(s), links.iri(s)) for s in m.of_type(D + "State")]
+        edges = []
+        for c in m.claims():
+            frm, to, other = m.state_roles(c)
+            kind, label, href = m.label(m.claim_class(c)), m.label(c), links.iri(c)
+            if frm and to:
+                edges += [svg.Edge(f, t, kind, label, href, True) for f in frm for t in to if f != t]
+            else:
+                everyone = sorted(set(frm + to + other))
+                edges += [svg.Edge(a, b, kind, label, href, False)
+                          for i, a in enumerate(everyone) for b in everyone[i + 1:]]
+        return svg.relations_svg(nodes, edges)
+
+    def relations_page(self, links: Links) -> str:
+        inline = self.relations_svg(links).replace(' xmlns="http://www.w3.org/2000/svg"', "", 1)
+        return self.render("relations.html", links, "Relations between states", svg=Markup(inline))
+
+    # ---- the endpoint's pages (live; the static site links to the published endpoint) -------------
+    def sparql_page(self, links: Links, example: str) -> str:
+        return self.render("sparql.html", links, "SPARQL query", example=example, limits=self.limits,
+                           prologue=sparql_prologue())
+
+    def error_page(self, links: Links, status: int, message: str, location: str | None, hint: str | None) -> str:
+        return self.render("error.html", links, f"Error {status}", status=status, message=message,
+                           location=location, hint=hint)
+
+
+def doc_iri(iri: str) -> str:
+    """The IRI of the document part (before ``#``)."""
+    return iri.split("#", 1)[0] if fragment(iri) else iri

@@ -1,0 +1,80 @@
+"""Query pages: the canned-query list and forms (after Datasette), and results as HTML tables.
+
+Implements the page side of the catalogue contract of :mod:`dprk_ld.query.catalog`: a canned query's
+page has its form, its results (the release runs each with its default parameters at build time; the
+live server runs it with the parameters sent), its SPARQL text with the PREFIX lines it needs, and
+links to its results as data. Results render as a table that needs no script.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+
+from ..query import Results
+from ..query.catalog import CannedQuery
+from ..query.text import with_prologue
+from .links import Links
+from .model import compact
+
+if TYPE_CHECKING:
+    from .pages import Site
+
+INPUT_TYPES = {"integer": "number", "decimal": "text", "date": "date", "boolean": "text", "gYear": "number"}
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[list[Markup]]
+    boolean: bool | None = None
+    graph: bool = False
+
+
+def table(site: Site, links: Links, results: Results) -> Table:
+    """Results as a table of rendered cells: SELECT rows, ASK's answer, or a graph's triples."""
+    t = site.t(links)
+    if results.kind == "ask":
+        return Table([], [], boolean=bool(results.boolean))
+    if results.kind == "graph":
+        triples = sorted(results.triples or [], key=lambda x: (str(x.subject), str(x.predicate), str(x.object)))
+        return Table(["subject", "predicate", "object"],
+                     [[t(x.subject), Markup("{}").format(compact(x.predicate.value)), t(x.object)] for x in triples],
+                     graph=True)
+    header = list(results.variables)
+    return Table(header, [[t(row.get(v)) for v in header] for row in results.rows])
+
+
+def portable(text: str) -> str:
+    """The query text with PREFIX lines for every published prefix it uses (so it runs on any endpoint)."""
+    return with_prologue(text)
+
+
+def queries_page(site: Site, links: Links, counts: dict[str, str] | None = None, note: str = "") -> str:
+    return site.render("queries.html", links, "Canned queries", queries=site.public_queries(), counts=counts or {},
+                       note=note)
+
+
+def query_page(site: Site, links: Links, query: CannedQuery, params: dict[str, str], results: Results | None = None,
+               truncated: bool = False, error: Any = None, files: list[tuple[str, str]] | None = None) -> str:
+    """A canned query's page: its form (values = ``params`` or the defaults), results when run."""
+    fields = [{"param": p, "value": params.get(p.name, "" if p.default in (None, "*") else p.default),
+               "input": INPUT_TYPES.get(p.type, "text")} for p in query.params]
+    limit = (site.limits or {}).get("max_results")
+    return site.render("query.html", links, query.title or query.name, query=query, fields=fields,
+                       table=table(site, links, results) if results is not None else None,
+                       truncated=truncated, limit=limit, error=error, files=files or [], text=portable(query.text))
+
+
+def results_page(site: Site, links: Links, results: Results, query: str | None = None, truncated: bool = False,
+                 title: str = "Query results") -> str:
+    limit = (site.limits or {}).get("max_results")
+    return site.render("results.html", links, title, table=table(site, links, results), query=query,
+                       truncated=truncated, limit=limit, files=[])
+
+
+def ready_to_run(query: CannedQuery, params: dict[str, str], submitted: bool) -> bool:
+    """Run at once when submitted, or when no parameter is required (like Datasette)."""
+    return submitted or not any(p.required for p in query.params)
