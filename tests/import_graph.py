@@ -20,15 +20,15 @@ MAX_LINES = 400
 
 #: unit (first name below dprk_ld) -> layer; lower layers never import higher ones
 LAYERS: dict[str, int] = {
-    "errors": 0, "formats": 0, "namespaces": 0,   # the common layer
+    "errors": 0, "formats": 0, "namespaces": 0, "jsonld": 0,   # the common layer
     "shacl": 0,                                    # the SHACL engine imports nothing of dprk_ld at all
     "project": 1, "metadata": 1,
     "load": 2, "curate": 2, "scaffold": 2,
     "query": 3,
     "validate": 4,
     "wikidata": 5,
-    "publish": 6, "gsp": 6, "reconciliation": 6,
-    "site": 7,
+    "site": 6,                                     # pages from one model, for publish (files) and serve (live)
+    "publish": 7, "gsp": 7, "reconciliation": 7,
     "serve": 8,
     "cli": 9, "clikit": 9, "__main__": 9, "__init__": 9,
 }

@@ -174,7 +174,7 @@ def test_citation_cff(release: Path) -> None:
 
 
 def test_ontology_docs_anchor_every_term_at_its_hash_iri(release: Path) -> None:
-    html = (release / "ontology" / "index.html").read_text(encoding="utf-8")
+    html = (release / "ontology.html").read_text(encoding="utf-8")
     ids = set(re.findall(r'id="([^"]+)"', html))
     ontology = rdflib.Graph().parse(FIXTURE / "ontology" / "dprk.ttl")
     terms = {str(s).split("#", 1)[1] for s in ontology.subjects() if str(s).startswith(
@@ -187,7 +187,7 @@ def test_claim_page_shows_citations_with_source_metadata(release: Path) -> None:
     page = release / "id" / "claim" / "a000-shells-to-russia.html"
     html = page.read_text(encoding="utf-8")
     assert "Korea Utara telah mengirim jutaan peluru ke Rusia" in html
-    assert "Rusia dan Korea Utara &lt;Sekutu&gt; &amp; &quot;kawan&quot;" in html  # source title, escaped
+    assert "Rusia dan Korea Utara &lt;Sekutu&gt; &amp; &#34;kawan&#34;" in html  # source title, escaped
     assert "120" in html and "169" in html
     assert 'href="a000-shells-to-russia.ttl"' in html and 'href="a000-shells-to-russia.jsonld"' in html
     assert "precision: month" in html

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from .documents import page
 from .iris import DOCUMENTS, document_path, document_stem, is_described, local_path
 from .links import Links, StaticLinks
 from .model import Model
@@ -19,5 +20,5 @@ from .queries import queries_page, query_page, ready_to_run, results_page
 from .static import StaticSite
 
 __all__ = ["DATASET_IRI", "DOCUMENTS", "SHAPES_IRI", "Links", "Model", "Site", "SiteInfo", "StaticLinks",
-           "StaticSite", "document_path", "document_stem", "is_described", "local_path", "queries_page",
+           "StaticSite", "document_path", "document_stem", "is_described", "local_path", "page", "queries_page",
            "query_page", "ready_to_run", "results_page"]

@@ -111,22 +111,6 @@ class Site:
             iris.add(SHAPES_IRI)
         return sorted(i for i in iris if "#" not in i and i not in (BASE, ONTOLOGY_IRI))
 
-    def page(self, iri: str, links: Links) -> str:
-        """The HTML page describing ``iri`` (see :meth:`kind`)."""
-        kind = self.kind(iri)
-        doc = iri.split("#", 1)[0]
-        if kind == "index":
-            return self.index(links)
-        if kind == "ontology":
-            from .ontology import ontology_page
-
-            return ontology_page(self, links)
-        if kind == "terms":
-            from .ontology import terms_page
-
-            return terms_page(self, doc, links)
-        return self.resource(doc, links)
-
     def data(self, iri: str) -> list[ox.Triple]:
         """The triples of the documents describing ``iri`` (Turtle, JSON-LD)."""
         kind = self.kind(iri)
@@ -214,6 +198,7 @@ class Site:
         counts += [(name, n, links.page(page) if page else None) for name, n, page in self.counts()]
         return self.render("index.html", links, "Home", self.alternates(BASE, links), counts=counts,
                            downloads=list(downloads), catalog=self.public_queries(),
+                           graphs=[link(m, links, g, local_path(g)) for g in (self.everything or m).graph_names()],
                            by_class=[(link(m, links, cls), n) for cls, n in sorted(
                                by_class.items(), key=lambda kv: (-kv[1], kv[0]))])
 

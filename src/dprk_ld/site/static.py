@@ -21,6 +21,7 @@ from ..jsonld import to_jsonld
 from ..namespaces import BASE, ONTOLOGY_IRI, PREFIXES
 from ..query.engine import run_canned
 from ..query.render import render
+from .documents import page
 from .iris import document_path
 from .links import StaticLinks
 from .pages import Site
@@ -43,12 +44,12 @@ class StaticSite:
         target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         self.written.append(target)
 
-    def describe(self, iri: str, page: bool = True) -> None:
-        """The page of ``iri`` (unless ``page`` is False) and its Turtle and JSON-LD."""
+    def describe(self, iri: str, html_page: bool = True) -> None:
+        """The page of ``iri`` (unless ``html_page`` is False) and its Turtle and JSON-LD."""
         html = document_path(iri, "html")
         assert html is not None, iri
-        if page:
-            self.write(html, self.site.page(iri, StaticLinks(html)))
+        if html_page:
+            self.write(html, page(self.site, iri, StaticLinks(html)))
         triples = self.site.data(iri)
         self.write(document_path(iri, "ttl") or "", ox.serialize(triples, format=ox.RdfFormat.TURTLE,
                                                                    prefixes=dict(PREFIXES)))
@@ -63,7 +64,7 @@ class StaticSite:
             self.describe(iri)
         if site.ontology_graphs:
             self.describe(ONTOLOGY_IRI)
-        self.describe(BASE, page=False)
+        self.describe(BASE, html_page=False)
         self.write("index.html", site.index(StaticLinks("index.html"), downloads))
         for name, render_page in (("claims", site.claims_page), ("entities", site.entities_page),
                                   ("sources", site.sources_page), ("timeline", site.timeline_page),
