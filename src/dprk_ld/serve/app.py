@@ -39,7 +39,7 @@ from ..errors import DprkError
 from ..load import Dataset
 from ..namespaces import ONTOLOGY_IRI
 from ..reconciliation.http import routes as reconciliation_routes
-from . import routes
+from . import http, linked, routes
 from .execute import DEFAULT_INLINE_UNDER_S
 from .negotiation import choose_format
 from .responses import LIMIT_HEADER, TRUNCATED_HEADER, error_response
@@ -50,24 +50,33 @@ log = logging.getLogger("dprk_ld.serve")
 CONFIG_ENV = "DPRK_LD_SERVE_CONFIG"
 
 ROUTES = [
-    Route("/", routes.index, methods=["GET"]),
     Route("/sparql", routes.sparql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
     Route("/queries", routes.queries, methods=["GET"]),
     Route("/queries/{name}", routes.canned, methods=["GET"]),
-    Route("/id/{rest:path}", routes.resource, methods=["GET"]),
-    Route("/ontology", routes.ontology, methods=["GET"]),
-    Route("/ontology.{ext}", routes.ontology, methods=["GET"]),
 ]
+#: every other path under the base: a minted IRI (303 to a document), a document, the site's pages; mounted last
+LINKED_DATA = [Route("/", linked.dereference, methods=["GET"]),
+               Route("/{path:path}", linked.dereference, methods=["GET"])]
+#: the methods each path answers (Allow on 405); HEAD comes with every GET
+ALLOWED = {"/sparql": "GET, HEAD, POST, OPTIONS"}
+
+
+def allow(request: Request) -> dict[str, str]:
+    return {"Allow": ALLOWED.get(request.url.path, "GET, HEAD, OPTIONS")}
 
 
 async def dprk_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DprkError)
-    return error_response(request, exc.http_status, exc.message, exc.location, exc.hint)
+    return error_response(request, exc.http_status, exc.message, exc.location, exc.hint,
+                          allow(request) if exc.http_status == 405 else None)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    return error_response(request, exc.status_code, str(exc.detail))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers.update(allow(request))
+    return error_response(request, exc.status_code, str(exc.detail), headers=headers)
 
 
 async def bug(request: Request, exc: Exception) -> Response:
@@ -90,21 +99,28 @@ def create_app(dataset: Dataset, *, timeout_s: float = DEFAULT_TIMEOUT_S,
         if not dataset.store.contains_named_graph(ox.NamedNode(VIEW_GRAPH)):
             add_wikidata_view(dataset)
     service = Service(dataset, Limits(timeout_s, max_results, max_body, max_concurrent), inline_under_s)
-    middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
-                             allow_headers=["*"], expose_headers=[TRUNCATED_HEADER, LIMIT_HEADER])]
+    middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"],
+                             expose_headers=[TRUNCATED_HEADER, LIMIT_HEADER, "ETag", "Link", "Location"]),
+                  *http.middleware(dataset_modified(dataset))]
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         service.close()
 
-    app = Starlette(routes=[*ROUTES, *reconciliation_routes(dataset)],  # /reconcile: docs/reconcile.md
+    app = Starlette(routes=[*ROUTES, *reconciliation_routes(dataset), *LINKED_DATA],  # /reconcile: docs/reconcile.md
                     middleware=middleware, lifespan=lifespan,
                     exception_handlers={DprkError: dprk_error, HTTPException: http_error, Exception: bug})
     app.state.service = service
     app.state.dataset = dataset
     app.state.runner = service.runner
     return app
+
+
+def dataset_modified(dataset: Dataset) -> float:
+    """When the served data last changed: the newest modification time of the project's files."""
+    times = [f.path.stat().st_mtime for f in dataset.files.values() if f.path.exists()]
+    return max(times, default=0.0)
 
 
 def serve(dataset: Dataset, host: str = "127.0.0.1", port: int = 8000, **options: Any) -> None:

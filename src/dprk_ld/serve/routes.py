@@ -10,15 +10,16 @@ so it can be mounted and tested alone (``Starlette(routes=[Route("/x", route)])`
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from ..errors import DprkError, QueryError, RequestError
 from ..formats import BY_NAME, by_extension
-from ..namespaces import ID
 from ..query import Results, find_query
 from ..query.catalog import CannedQuery
+from .execute import Rendered
 from .negotiation import PAGE_FORMATS, candidates, choose_format
 from .protocol import parse_request
 from .responses import graph_response, html, limited
@@ -64,10 +65,6 @@ async def sparql(request: Request) -> Response:
     return limited(response, answer.truncated, service.limits.max_results)
 
 
-async def index(request: Request) -> Response:
-    return html(service_of(request).site.index_page())
-
-
 async def queries(request: Request) -> Response:
     """``/queries``: the canned queries, as a page or JSON."""
     service = service_of(request)
@@ -111,47 +108,24 @@ async def canned_page(request: Request, service: Service, query: CannedQuery, pa
     if not site.ready_to_run(query, params, bool(request.query_params)):
         return html(site.canned_page(query, params))
     try:
-        answer = await service.canned(query, params, None)
+        answer = await service.canned(query, params, BY_NAME["ntriples" if query.kind in ("construct", "describe")
+                                                             else "json"])
     except DprkError as exc:
         if exc.http_status != 400:
             raise
         return html(site.canned_page(query, params, error=exc), 400)
-    page = site.canned_page(query, params, table=answer.body.decode("utf-8"))
+    results = results_of(answer, query)
+    page = await run_in_threadpool(site.canned_page, query, params, results, answer.truncated)
     return limited(html(page), answer.truncated, service.limits.max_results)
 
 
-async def resource(request: Request) -> Response:
-    """``/id/...``: a resource as HTML, or RDF by Accept or extension (``.ttl``, ``.jsonld``, ``.nt``, ``.rdf``)."""
-    site = service_of(request).site
-    rest = request.path_params["rest"]
-    iri, fmt = ID + rest, None
-    if not site.exists(iri) and "." in rest:
-        stem, ext = rest.rsplit(".", 1)
-        fmt = by_extension(ext)
-        if fmt is not None and fmt.kind in ("rdf", "page") and fmt in PAGE_FORMATS:
-            iri = ID + stem
-    if not site.exists(iri):
-        raise RequestError(f"no resource <{ID + rest}> in this dataset", 404,
-                           hint="browse from the index page, or list resources with SPARQL")
-    fmt = fmt or choose_format(request.headers.get("accept"), PAGE_FORMATS)
-    if fmt.name == "html":
-        response = html(await run_in_threadpool(site.resource_page, iri))
-    else:
-        triples = await run_in_threadpool(site.resource_triples, iri)
-        response = graph_response(Results("graph", triples=triples), fmt)
-    response.headers["Vary"] = "Accept"
-    return response
-
-
-async def ontology(request: Request) -> Response:
-    """``/ontology`` and ``/ontology.EXT``: the ontology's documentation page or its triples."""
-    site = service_of(request).site
-    ext = request.path_params.get("ext")
-    fmt = by_extension(ext) if ext else choose_format(request.headers.get("accept"), PAGE_FORMATS)
-    if fmt is None or fmt not in PAGE_FORMATS:
-        raise RequestError(f"no .{ext} variant of the ontology", 404, hint="try .ttl or .jsonld")
-    if fmt.name == "html":
-        return html(site.ontology_page())
-    response = graph_response(Results("graph", triples=site.ontology_triples()), fmt)
-    response.headers["Vary"] = "Accept"
-    return response
+def results_of(answer: Rendered, query: CannedQuery) -> Results:
+    """Results back from their SPARQL JSON (select, ask) or N-Triples (graphs), to render with labels."""
+    if answer.kind == "graph":
+        return Results("graph", triples=list(ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES)))
+    parsed = ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON)
+    if isinstance(parsed, ox.QueryBoolean):
+        return Results("ask", boolean=bool(parsed))
+    variables = [v.value for v in parsed.variables]
+    rows = [{v: row[v] for v in variables} for row in parsed]
+    return Results("select", variables=variables, rows=rows)

@@ -58,12 +58,8 @@ class Service:
         self.files = tuple(sorted(dataset.files))
         # canned queries and counts: the project's files only, even when the store holds more (the view)
         self.own_union = self.graphs <= set(self.files)
-        own: dict[str, Any] = ({"use_default_graph_as_union": True} if self.own_union else
-                               {"default_graph": [ox.NamedNode(g) for g in self.files],
-                                "named_graphs": [ox.NamedNode(g) for g in self.files]})
         self.catalog: dict[str, CannedQuery] = load_catalog(dataset.project) if dataset.project.queries else {}
-        self.site = pages.Site(dataset, self.catalog, limits=limits.as_dict(), graphs=sorted(self.graphs),
-                               query_options=own)
+        self.site = pages.LivePages(dataset, self.catalog, limits.as_dict(), sorted(self.graphs))
         self.checks: ByteLRU[QueryCheck] = ByteLRU(limits.cache_bytes)
         self.runner = Runner(limits.timeout_s, limits.max_concurrent, inline_under_s)
 

@@ -274,14 +274,10 @@ class Site:
         inline = self.relations_svg(links).replace(' xmlns="http://www.w3.org/2000/svg"', "", 1)
         return self.render("relations.html", links, "Relations between states", svg=Markup(inline))
 
-    # ---- the endpoint's pages (live; the static site links to the published endpoint) -------------
+    # ---- the endpoint's page (live; the static site links to the published endpoint) -------------
     def sparql_page(self, links: Links, example: str) -> str:
         return self.render("sparql.html", links, "SPARQL query", example=example, limits=self.limits,
                            prologue=sparql_prologue())
-
-    def error_page(self, links: Links, status: int, message: str, location: str | None, hint: str | None) -> str:
-        return self.render("error.html", links, f"Error {status}", status=status, message=message,
-                           location=location, hint=hint)
 
 
 def doc_iri(iri: str) -> str:

@@ -13,14 +13,16 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from ..namespaces import BASE
 from ..query import Results
 from ..query.catalog import CannedQuery
 from ..query.text import with_prologue
 from .links import Links
 from .model import compact
+from .render import MEDIA_NAMES, render_template, term
 
 if TYPE_CHECKING:
-    from .pages import Site
+    from .pages import Site, SiteInfo
 
 INPUT_TYPES = {"integer": "number", "decimal": "text", "date": "date", "boolean": "text", "gYear": "number"}
 
@@ -33,9 +35,14 @@ class Table:
     graph: bool = False
 
 
-def table(site: Site, links: Links, results: Results) -> Table:
-    """Results as a table of rendered cells: SELECT rows, ASK's answer, or a graph's triples."""
-    t = site.t(links)
+def table(site: Site | None, links: Links, results: Results) -> Table:
+    """Results as a table of rendered cells: SELECT rows, ASK's answer, or a graph's triples (labels
+    from the site's model; without a site, prefixed names)."""
+    model = site.model if site is not None else None
+
+    def t(value: Any) -> Markup:
+        return term(model, links, value)
+
     if results.kind == "ask":
         return Table([], [], boolean=bool(results.boolean))
     if results.kind == "graph":
@@ -52,9 +59,8 @@ def portable(text: str) -> str:
     return with_prologue(text)
 
 
-def queries_page(site: Site, links: Links, counts: dict[str, str] | None = None, note: str = "") -> str:
-    return site.render("queries.html", links, "Canned queries", queries=site.public_queries(), counts=counts or {},
-                       note=note)
+def queries_page(site: Site, links: Links, note: str = "") -> str:
+    return site.render("queries.html", links, "Canned queries", queries=site.public_queries(), note=note)
 
 
 def query_page(site: Site, links: Links, query: CannedQuery, params: dict[str, str], results: Results | None = None,
@@ -68,11 +74,19 @@ def query_page(site: Site, links: Links, query: CannedQuery, params: dict[str, s
                        truncated=truncated, limit=limit, error=error, files=files or [], text=portable(query.text))
 
 
-def results_page(site: Site, links: Links, results: Results, query: str | None = None, truncated: bool = False,
-                 title: str = "Query results") -> str:
-    limit = (site.limits or {}).get("max_results")
-    return site.render("results.html", links, title, table=table(site, links, results), query=query,
-                       truncated=truncated, limit=limit, files=[])
+def results_page(info: SiteInfo, links: Links, results: Results, query: str | None = None, truncated: bool = False,
+                 limit: int | None = None, title: str = "Query results") -> str:
+    """An ad-hoc query's results as a page; needs no model (it may be rendered where the query ran)."""
+    return render_template("results.html", site=info, links=links, title=title, alternates=[], names=MEDIA_NAMES,
+                           base=BASE, table=table(None, links, results), query=query, truncated=truncated,
+                           limit=limit, files=[])
+
+
+def error_page(info: SiteInfo, links: Links, status: int, message: str, location: str | None,
+               hint: str | None) -> str:
+    """An error as a page; needs no model."""
+    return render_template("error.html", site=info, links=links, title=f"Error {status}", alternates=[],
+                           names=MEDIA_NAMES, base=BASE, status=status, message=message, location=location, hint=hint)
 
 
 def ready_to_run(query: CannedQuery, params: dict[str, str], submitted: bool) -> bool:

@@ -31,24 +31,26 @@ def render_template(name: str, **context: Any) -> str:
     return ENV.get_template(name).render(**context)
 
 
-def link(model: Model, links: Links, iri: str, text: str | None = None) -> Markup:
-    """A link to ``iri`` with its label (or ``text``) and the full IRI as its title."""
-    return Markup('<a href="{}" title="{}">{}</a>').format(links.iri(iri), iri, text or model.label(iri))
+def link(model: Model | None, links: Links, iri: str, text: str | None = None) -> Markup:
+    """A link to ``iri`` with its label (or ``text``; without a model, its prefixed name) and the full
+    IRI as its title."""
+    shown = text or (model.label(iri) if model is not None else compact(iri))
+    return Markup('<a href="{}" title="{}">{}</a>').format(links.iri(iri), iri, shown)
 
 
-def prop_link(model: Model, links: Links, iri: str) -> Markup:
+def prop_link(model: Model | None, links: Links, iri: str) -> Markup:
     """A property as a link showing its prefixed name."""
     return link(model, links, iri, compact(iri))
 
 
-def term(model: Model, links: Links, value: Term | None, depth: int = 0) -> Markup:
+def term(model: Model | None, links: Links, value: Term | None, depth: int = 0) -> Markup:
     """One RDF term as HTML."""
     if value is None:
         return Markup("")
     if isinstance(value, ox.NamedNode):
         return link(model, links, value.value)
     if isinstance(value, ox.BlankNode):
-        return blank(model, links, str(value), depth)
+        return blank(model, links, str(value), depth) if model is not None else Markup("[ ]")
     if isinstance(value, ox.Literal):
         text = escape(value.value)
         if value.language:

@@ -76,7 +76,6 @@ class StaticSite:
         return self.written
 
     def queries(self, dataset: Any) -> None:
-        counts: dict[str, str] = {}
         for query in self.site.public_queries():
             name, at = query.name, f"queries/{query.name}.html"
             self.write(f"queries/{name}.rq", portable(query.text))
@@ -87,19 +86,15 @@ class StaticSite:
                 error = DprkError(f"Needs a value for {', '.join(missing)}: run it on the endpoint." if missing
                                   else "No dataset was given to the site builder, so no query was run.")
                 self.write(at, query_page(self.site, links, query, params, error=error))
-                counts[name] = "—"
                 continue
             try:
                 results = run_canned(dataset, name, dict(params))
             except DprkError as exc:
                 self.write(at, query_page(self.site, links, query, params, error=exc))
-                counts[name] = "—"
                 continue
             files = self.result_files(name, results)
             self.write(at, query_page(self.site, links, query, params, results, files=files))
-            counts[name] = str(len(results.triples or []) if results.kind == "graph" else
-                               ("yes" if results.boolean else "no") if results.kind == "ask" else len(results.rows))
-        self.write("queries/index.html", queries_page(self.site, StaticLinks("queries/index.html"), counts))
+        self.write("queries/index.html", queries_page(self.site, StaticLinks("queries/index.html")))
 
     def result_files(self, name: str, results: Any) -> list[tuple[str, str]]:
         if results.kind == "graph":
