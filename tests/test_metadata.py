@@ -78,7 +78,7 @@ def test_the_site_shows_the_dataset_and_the_ontology_docs_the_ontology(release: 
     ontology_title = str(rdflib.Graph().parse(FIXTURE / "ontology" / "dprk.ttl").value(
         rdflib.URIRef("https://w3id.org/dprk-ld/ontology"), DCT.title))
     assert ontology_title not in index
-    assert ontology_title in (release / "ontology" / "index.html").read_text(encoding="utf-8")
+    assert ontology_title in (release / "ontology.html").read_text(encoding="utf-8")
 
 
 def test_the_bundled_dataset_has_its_own_title() -> None:

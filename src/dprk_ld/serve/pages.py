@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from ..errors import BuildError
 from ..load import Dataset
+from ..metadata import read_metadata
 from ..namespaces import PREFIXES
 from ..publish import describe
 from ..query import Results
@@ -84,11 +85,11 @@ class LazyDocuments(Mapping[str, list[ox.Triple]]):
         return 1
 
 
-def _release_info(store: ox.Store, fallback: str) -> describe.ReleaseInfo:
+def _release_info(dataset: Dataset) -> describe.ReleaseInfo:
     try:
-        return describe.release_info(store)
-    except BuildError:  # no date in the ontology header: the live server still serves
-        return describe.ReleaseInfo(fallback, "", "", "", "", None, "")
+        return describe.release_info(dataset.store, read_metadata(dataset.project))
+    except BuildError:  # no date anywhere: the live server still serves
+        return describe.ReleaseInfo(dataset.project.name, "", "", "", "", None)
 
 
 class LivePages:
@@ -100,7 +101,7 @@ class LivePages:
         self.dataset, self.limits, self.graphs = dataset, limits, graphs
         self.triples: Any = None
         store = dataset.store
-        info = _release_info(store, dataset.project.name)
+        info = _release_info(dataset)
         INFO = SiteInfo(info.title, info.description, info.version, info.issued, info.license)
         own = sorted(dataset.files)
         self.site = Site(Model(store, own), INFO, catalog, ontology_graphs=dataset.graphs_of("ontology"),
