@@ -37,4 +37,6 @@ def test_every_quote_is_checked():
     report = json.loads(result.stdout)
     assert result.exit_code == 0, report["findings"][:5]
     [citations] = report["checks"]
-    assert citations["detail"].startswith(f"{report['summary']['citations']} quotes checked")
+    n = report["summary"]["citations"]
+    assert citations["detail"].startswith(f"{n} citations, {n} quotes checked against")
+    assert report["summary"]["quotes_checked"] == n

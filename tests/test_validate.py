@@ -176,13 +176,25 @@ def test_reasoner_missing_is_skipped_or_fails(monkeypatch):
 
     monkeypatch.setattr(owlready2, "JAVA_EXE", "/no/such/java")
     monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.delenv("CI", raising=False)
     code, report = run_json(MINI)
     assert code == 0
     [owl] = [c for c in report["checks"] if c["name"] == "owl"]
     assert owl["status"] == "skipped" and "Java is not installed" in owl["detail"]
+    [warning] = findings(report, "owl")  # never silent: a warning in the report and its summary
+    assert warning["severity"] == "warning" and "did not run" in warning["message"]
+    assert report["summary"]["warning"] == 1
+    text = run("--project", str(MINI))
+    assert "NOT RUN: owl" in text.stdout.splitlines()[-1] and text.exit_code == 0
     code, report = run_json(MINI, "--require-reasoner")
     assert code == 1
     assert "reasoner was required" in findings(report, "owl")[0]["message"]
+    monkeypatch.setenv("CI", "true")  # on CI a skipped reasoner fails the gate ...
+    code, report = run_json(MINI)
+    assert code == 1 and findings(report, "owl")[0]["severity"] == "violation"
+    assert "--allow-skip owl" in findings(report, "owl")[0]["hint"]
+    code, report = run_json(MINI, "--allow-skip", "owl")  # ... unless excused
+    assert code == 0 and findings(report, "owl")[0]["severity"] == "warning"
 
 
 def test_shape_violation(mini_copy):

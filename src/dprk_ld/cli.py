@@ -85,23 +85,33 @@ def main(ctx: click.Context, quiet: bool, verbose: int, color: bool | None) -> N
               help="SHACL engine: compiled SPARQL on the embedded store, or pyshacl (the reference).")
 @click.option("--check", "checks", multiple=True, type=click.Choice(list(ALL_CHECKS)),
               help="Run only these checks (repeatable; default: all).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=300.0, show_default=True,
+              help="Seconds each check may run; one that does not finish is reported as not run.")
+@click.option("--allow-skip", "allow_skip", multiple=True, type=click.Choice(list(ALL_CHECKS)),
+              help="With CI=true (or --require-reasoner for owl), a check that did not run fails the gate; "
+                   "this excuses it (a warning instead). Repeatable.")
 @clikit.output_option
 @user_errors
 def validate(project_dir: Path | None, sources: Path | None, fmt: str, fail_on: str, require_reasoner: bool,
-             engine: str, checks: tuple[str, ...], output: Path | None) -> None:
+             engine: str, checks: tuple[str, ...], timeout: float, allow_skip: tuple[str, ...],
+             output: Path | None) -> None:
     """Validate the dataset: SHACL, shapes, OWL consistency, vocabulary, ontology QA, citations.
 
     Exit codes: 0 conforms (warnings allowed), 1 violations (or warnings with --fail-on warning),
-    2 the project cannot be loaded.
+    2 the project cannot be loaded. A check that did not run is a warning, and a violation with
+    CI=true unless --allow-skip names it.
     """
+    import os
+
     from .load import load_project
     from .project import find_project
     from .validate import validate as run_validation
     from .validate.report import RENDERERS
 
     dataset = load_project(find_project(project_dir))
+    strict = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
     report = run_validation(dataset, sources=sources, require_reasoner=require_reasoner, engine=engine,
-                            checks=checks or ALL_CHECKS)
+                            checks=checks or ALL_CHECKS, timeout=timeout, strict=strict, allow_skip=allow_skip)
     text = RENDERERS[fmt](report, fail_on)
     clikit.emit(text, output, styled=clikit.colour_report(text) if fmt == "text" else None)
     sys.exit(0 if report.conforms(fail_on) else 1)

@@ -2,7 +2,7 @@
 
 Implements RDF 1.1 Turtle (W3C Recommendation) parsing with pyoxigraph, which
 rejects what the grammar rejects (rdflib alone accepts invalid Turtle). Each
-file becomes the named graph ``https://w3id.org/dprk-ld/graph/<relpath>`` in
+file becomes the named graph ``https://w3id.org/dprk-ld/graph/<relpath>`` (percent-encoded) in
 an in-memory :class:`pyoxigraph.Store`; syntax errors, undeclared prefixes
 and non-UTF-8 bytes are reported as ``file:line:col``. The returned
 :class:`Dataset` is the plain value every later step works on.
@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import quote
 
 import pyoxigraph as ox
 import rdflib
@@ -27,8 +28,9 @@ GRAPH_BASE = BASE + "graph/"
 
 
 def graph_iri(file: SourceFile) -> str:
-    """The named graph a file is loaded into."""
-    return GRAPH_BASE + file.relpath
+    """The named graph a file is loaded into: its path percent-encoded (RFC 3986), so that any file name —
+    ``my notes 100%.ttl`` becomes ``.../graph/data/my%20notes%20100%25.ttl`` — makes a valid IRI."""
+    return GRAPH_BASE + quote(file.relpath, safe="/-._~!$&'()*+,;=:@")
 
 
 @dataclass(frozen=True)

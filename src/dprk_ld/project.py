@@ -30,6 +30,8 @@ RDF_FOLDERS = ("ontology", "shapes", "data")
 RDF_SUFFIXES = (".ttl",)
 IGNORED_NAMES = {"README.md", "README", ".gitkeep", ".DS_Store", "catalog-v001.xml"}
 ENV_VAR = "DPRK_LD_PROJECT"
+#: the OASIS XML Catalog Protégé and ROBOT use to map owl:imports to local files (allowed in ontology/)
+CATALOG_NAME = "catalog-v001.xml"
 ORIGIN_EXPLICIT, ORIGIN_ENV, ORIGIN_FOUND, ORIGIN_BUNDLED = "explicit", "env", "found", "bundled"
 ORIGIN_TEXT = {
     ORIGIN_EXPLICIT: "--project",
@@ -145,7 +147,7 @@ def find_project(root: Path | str | None = None, *, cwd: Path | str | None = Non
     for kind in RDF_FOLDERS:
         for path in sorted((root / kind).rglob("*")):
             _refuse_link_out(path, real_root)
-            if path.is_dir() or path.name in IGNORED_NAMES:
+            if path.is_dir() or path.name in IGNORED_NAMES or (kind == "ontology" and path.name == CATALOG_NAME):
                 continue
             if path.suffix not in RDF_SUFFIXES:
                 raise ProjectError(

@@ -24,6 +24,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -41,10 +42,24 @@ ENV_FULL_MAX = "DPRK_LD_OWL_FULL_MAX"
 #: Up to this many triples the JVM runs C1-only: half the CPU time at 5k and at 100k triples.
 QUICK_JVM_MAX = 200_000
 QUICK_JVM_FLAGS = ("-XX:TieredStopAtLevel=1",)
+#: seconds all HermiT runs of one check may take together (``dprk-ld validate --timeout``)
+DEFAULT_TIMEOUT = 300.0
 
 
 class ReasonerUnavailable(Exception):
     """Java or HermiT cannot be run here: the check is skipped (or fails with --require-reasoner)."""
+
+
+class ReasonerTimeout(ReasonerUnavailable):
+    """HermiT did not finish within the check's time limit (``--timeout``)."""
+
+
+#: JVM properties that send any HTTP(S) or SOCKS connection to a closed loopback port: HermiT is handed
+#: no owl:imports (:mod:`.offline`), and should anything else try the network, it fails at once
+NO_NETWORK_JVM_FLAGS = ("-Dhttp.proxyHost=127.0.0.1", "-Dhttp.proxyPort=9", "-Dhttps.proxyHost=127.0.0.1",
+                        "-Dhttps.proxyPort=9", "-DsocksProxyHost=127.0.0.1", "-DsocksProxyPort=9",
+                        "-Dhttp.nonProxyHosts=", "-Djava.net.useSystemProxies=false")
+OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
 
 
 def full_max() -> int:
@@ -64,13 +79,22 @@ def _hermit_command(path: Path, triples: int = 0) -> list[str]:
         raise ReasonerUnavailable("Java is not installed (HermiT runs on the JVM; install a JRE, e.g. "
                                   "`apt-get install default-jre-headless`)")
     flags = list(QUICK_JVM_FLAGS) if triples <= QUICK_JVM_MAX else []
-    return [java, f"-Xmx{owlready2.JAVA_MEMORY}M", *flags, "-cp", reasoning._HERMIT_CLASSPATH,
+    return [java, f"-Xmx{owlready2.JAVA_MEMORY}M", *flags, *NO_NETWORK_JVM_FLAGS, "-cp", reasoning._HERMIT_CLASSPATH,
             "org.semanticweb.HermiT.cli.CommandLine", "-k", "--ignoreUnsupportedDatatypes", path.as_uri()]
 
 
 def _write_ntriples(dataset: Dataset, graphs: list[str], out: BinaryIO) -> None:
+    """The graphs as N-Triples, without owl:imports triples (the project's ontology files are all loaded;
+    an import HermiT saw would make it fetch the IRI)."""
+    imports = ox.NamedNode(OWL_IMPORTS)
     for g in graphs:
-        dataset.store.dump(out, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g))
+        node = ox.NamedNode(g)
+        if next(iter(dataset.store.quads_for_pattern(None, imports, None, node)), None) is None:
+            dataset.store.dump(out, format=ox.RdfFormat.N_TRIPLES, from_graph=node)
+        else:
+            ox.serialize((ox.Triple(q.subject, q.predicate, q.object)
+                          for q in dataset.store.quads_for_pattern(None, None, None, node) if q.predicate != imports),
+                         output=out, format=ox.RdfFormat.N_TRIPLES)
 
 
 def hermit(write: Callable[[BinaryIO], None], triples: int = 0, timeout: float = 300) -> tuple[bool, str]:
@@ -85,7 +109,8 @@ def hermit(write: Callable[[BinaryIO], None], triples: int = 0, timeout: float =
         except FileNotFoundError as exc:
             raise ReasonerUnavailable(f"cannot start Java: {exc}") from exc
         except subprocess.TimeoutExpired as exc:
-            raise ReasonerUnavailable(f"HermiT did not finish within {timeout:.0f} s") from exc
+            raise ReasonerTimeout(f"HermiT did not finish within the time limit ({timeout:.0f} s left of "
+                                  "--timeout)") from exc
     output = (proc.stdout or "") + (proc.stderr or "")
     if proc.returncode == 0 and "is satisfiable" in output:
         return True, output.strip()
@@ -100,30 +125,47 @@ def run_hermit(dataset: Dataset, graphs: list[str], timeout: float = 300) -> tup
     return hermit(lambda out: _write_ntriples(dataset, graphs, out), dataset.triples, timeout)
 
 
-def check_owl_detailed(dataset: Dataset, *, threshold: int | None = None) -> tuple[list[Finding], str]:
-    """(findings, which strategy ran) — full HermiT up to ``threshold`` triples, rules + sample above."""
+class _Deadline:
+    """What is left of the check's time limit, for each HermiT run in turn."""
+
+    def __init__(self, seconds: float) -> None:
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        left = self.end - time.monotonic()
+        if left <= 0:
+            raise ReasonerTimeout("HermiT did not finish within the time limit (--timeout)")
+        return left
+
+
+def check_owl_detailed(dataset: Dataset, *, threshold: int | None = None,
+                       timeout: float = DEFAULT_TIMEOUT) -> tuple[list[Finding], str]:
+    """(findings, which strategy ran) — full HermiT up to ``threshold`` triples, rules + sample above.
+
+    Raises :class:`ReasonerTimeout` when the HermiT runs together take longer than ``timeout`` seconds."""
     limit = full_max() if threshold is None else threshold
+    deadline = _Deadline(timeout)
     if dataset.triples > limit:
-        return _check_at_scale(dataset, limit)
-    return _check_full(dataset), f"HermiT on ontology + all data ({dataset.triples:,} triples)"
+        return _check_at_scale(dataset, limit, deadline)
+    return _check_full(dataset, deadline), f"HermiT on ontology + all data ({dataset.triples:,} triples)"
 
 
-def _check_full(dataset: Dataset) -> list[Finding]:
+def _check_full(dataset: Dataset, deadline: _Deadline) -> list[Finding]:
     onto_graphs = dataset.graphs_of("ontology")
     data_graphs = dataset.graphs_of("data")
-    consistent, _ = run_hermit(dataset, onto_graphs + data_graphs)
+    consistent, _ = run_hermit(dataset, onto_graphs + data_graphs, deadline.left())
     if consistent:
         return []
     tbox = owl_rules.TBox.of(dataset)
     findings = owl_rules.all_clashes(dataset, tbox)
     if findings:
         return findings
-    if not run_hermit(dataset, onto_graphs)[0]:
+    if not run_hermit(dataset, onto_graphs, deadline.left())[0]:
         return [Finding("violation", "owl", "the ontology itself is inconsistent (HermiT)",
                         file=dataset.files[onto_graphs[0]].relpath if onto_graphs else None,
                         hint="check disjointness and cardinality axioms in ontology/")]
     for g in data_graphs:
-        if not run_hermit(dataset, onto_graphs + [g])[0]:
+        if not run_hermit(dataset, onto_graphs + [g], deadline.left())[0]:
             findings.append(Finding("violation", "owl",
                                     "ontology + this file is inconsistent (HermiT); no disjoint-class clash "
                                     "found, so look at cardinalities, functional properties and owl:sameAs",
@@ -132,7 +174,7 @@ def _check_full(dataset: Dataset) -> list[Finding]:
                                 "data file is: the clash spans files")]
 
 
-def _check_at_scale(dataset: Dataset, limit: int) -> tuple[list[Finding], str]:
+def _check_at_scale(dataset: Dataset, limit: int, deadline: _Deadline) -> tuple[list[Finding], str]:
     """Rules over every triple, then HermiT on the ontology + a sample of the individuals the rules passed."""
     tbox = owl_rules.TBox.of(dataset)
     findings = owl_rules.all_clashes(dataset, tbox)
@@ -144,7 +186,7 @@ def _check_at_scale(dataset: Dataset, limit: int) -> tuple[list[Finding], str]:
         _write_ntriples(dataset, onto_graphs, out)
         ox.serialize(sample, output=out, format=ox.RdfFormat.N_TRIPLES)
 
-    consistent, _ = hermit(write, len(sample))
+    consistent, _ = hermit(write, len(sample), deadline.left())
     if not consistent:
         findings.append(Finding(
             "violation", "owl",
