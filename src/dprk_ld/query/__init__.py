@@ -16,12 +16,13 @@ from .engine import canned, dataset_for, parse_param_pairs, read_query_text, run
 from .params import LIMIT_PARAM, bind, expand_iri, find_query, prepare, row_limit, to_term
 from .remote import run_canned_remote, run_remote
 from .render import render
-from .results import Results, Term, python_value, syntax_error
+from .results import Results, Term, lexical, python_value, solutions, syntax_error
 from .text import mask, strip_comments, with_limit, with_prologue, with_values
 
 __all__ = [
     "LIMIT_PARAM", "CannedQuery", "Param", "Results", "Term", "bind", "canned", "dataset_for", "expand_iri",
-    "find_query", "load_catalog", "mask", "parse_param_pairs", "prepare", "python_value", "query_kind",
+    "find_query", "lexical", "load_catalog", "mask", "parse_param_pairs", "prepare", "python_value", "query_kind",
     "read_query_text", "render", "row_limit", "run_canned", "run_canned_remote", "run_remote", "run_sparql",
-    "strip_comments", "syntax_error", "to_term", "violation_queries", "with_limit", "with_prologue", "with_values",
+    "solutions", "strip_comments", "syntax_error", "to_term", "violation_queries", "with_limit", "with_prologue",
+    "with_values",
 ]

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from ..errors import ParameterError, QueryError
 from ..namespaces import PREFIXES
 from .catalog import UNBOUND, CannedQuery, Param
-from .results import XSD, Term
+from .results import XSD, Term, lexical
 from .text import with_limit, with_values
 
 _DATE = re.compile(r"^-?\d{4,}-\d{2}-\d{2}$")
@@ -111,7 +111,7 @@ def bind(query: CannedQuery, params: Mapping[str, Any]) -> dict[str, Term]:
             value = param.default
         term = to_term(param, value)
         if _is_limit(param):
-            if int(_lexical(term)) < 0:
+            if int(lexical(term)) < 0:
                 raise ParameterError(f"parameter {param.name!r} must be 0 (no limit) or more, got {value}",
                                      hint=f"--param {param.name}=1000")
             continue
@@ -121,10 +121,6 @@ def bind(query: CannedQuery, params: Mapping[str, Any]) -> dict[str, Term]:
 
 #: a canned query's integer parameter of this name sets the number in its ``LIMIT`` clauses (0 = no limit)
 LIMIT_PARAM = "limit"
-
-def _lexical(term: Term) -> str:
-    return term.value if isinstance(term, ox.Literal) else str(term)
-
 
 def _is_limit(param: Param) -> bool:
     return param.name == LIMIT_PARAM and param.type == "integer"
@@ -140,7 +136,7 @@ def row_limit(query: CannedQuery, params: Mapping[str, Any]) -> int | None:
         value = param.default
     if value in (None, UNBOUND):
         return None
-    limit = int(_lexical(to_term(param, value)))
+    limit = int(lexical(to_term(param, value)))
     return limit or None
 
 

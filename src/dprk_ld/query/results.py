@@ -94,6 +94,20 @@ def syntax_error(exc: SyntaxError, where: str = "query") -> QueryError:
     return QueryError(f"SPARQL syntax error: {message}", location, hint)
 
 
+def solutions(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> ox.QuerySolutions:
+    """The solutions of a SELECT run on the store; a bug (TypeError) for an ASK, CONSTRUCT or DESCRIBE."""
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError(f"expected SELECT solutions, got {type(result).__name__}")
+    return result
+
+
+def lexical(term: Term | None) -> str:
+    """The IRI, blank-node id or lexical form of a term ('' for None, N-Triples for a quoted triple)."""
+    if term is None:
+        return ""
+    return str(term) if isinstance(term, ox.Triple) else term.value
+
+
 def collect(result: Any) -> Results:
     if isinstance(result, ox.QueryBoolean):
         return Results("ask", boolean=bool(result))

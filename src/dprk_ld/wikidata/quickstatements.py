@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from ..load import Dataset
 from ..namespaces import ONTOLOGY_NS
+from ..query.results import Term, lexical
 from .view import DCTERMS, RDF_TYPE, SCHEMA, Props, claim_class, claim_nodes, wikidata_links
 
 #: Citations with these stances support a claim; Alleged, Disputed and Denied ones do not.
@@ -83,12 +84,12 @@ def qs_string(text: str) -> str | None:
     return f'"{text}"'
 
 
-def _one(props: Props, name: str) -> ox.Term | None:
+def _one(props: Props, name: str) -> Term | None:
     values = props.get(ONTOLOGY_NS + name, ())
     return values[0] if values else None
 
 
-def _is_true(term: ox.Term | None) -> bool:
+def _is_true(term: Term | None) -> bool:
     return isinstance(term, ox.Literal) and term.value in ("true", "1")
 
 
@@ -116,16 +117,16 @@ class _Exporter:
     def export(self, claim: str, props: Props) -> None:
         cls = claim_class(props.get(RDF_TYPE, ())) or "Claim"
         rank = _one(props, "rank")
-        if rank is not None and rank.value == ONTOLOGY_NS + "DeprecatedRank":
+        if rank is not None and lexical(rank) == ONTOLOGY_NS + "DeprecatedRank":
             return self.skip(claim, "deprecated rank: a claim our data deprecates is not contributed "
                                     "(and QuickStatements V1 cannot set ranks)")
         review = _one(props, "reviewStatus")
-        if review is not None and review.value == ONTOLOGY_NS + "FlaggedForReview":
+        if review is not None and lexical(review) == ONTOLOGY_NS + "FlaggedForReview":
             return self.skip(claim, "flagged for review: a curator doubts it (dprk:reviewNote says why), "
                                     "so it is not contributed until the doubt is settled")
         modality = _one(props, "modality")
-        if modality is not None and modality.value != ONTOLOGY_NS + "Factual":
-            return self.skip(claim, f"not factual: modality {modality.value[len(ONTOLOGY_NS):]}")
+        if modality is not None and lexical(modality) != ONTOLOGY_NS + "Factual":
+            return self.skip(claim, f"not factual: modality {lexical(modality)[len(ONTOLOGY_NS):]}")
         statements = self.statements(claim, cls, props)
         if not statements:
             return
@@ -136,7 +137,7 @@ class _Exporter:
             for ref in refs:
                 self.out.lines.append("\t".join([item, prop, value, *quals, *ref]))
 
-    def qid(self, node: ox.Term | None) -> str | None:
+    def qid(self, node: Term | None) -> str | None:
         return self.qids.get(node.value) if isinstance(node, ox.NamedNode) else None
 
     def dates(self, claim: str, props: Props, wanted: dict[str, str]) -> list[str]:
@@ -174,14 +175,14 @@ class _Exporter:
         for party in props.get(ONTOLOGY_NS + role, ()):
             q = self.qid(party)
             if q is None:
-                self.skip(claim, f"no verified QID: {party.value} ({pid} for it not stated)")
+                self.skip(claim, f"no verified QID: {lexical(party)} ({pid} for it not stated)")
             else:
                 out.append((own, pid, q, quals))
         return sorted(out, key=lambda s: (int(s[0][1:]), int(s[2][1:])))
 
     def relation(self, claim: str, props: Props) -> list[tuple[str, str, str, list[str]]]:
         status = _one(props, "relationStatus")
-        status_name = status.value[len(ONTOLOGY_NS):] if status is not None else "Established"
+        status_name = lexical(status)[len(ONTOLOGY_NS):] if status is not None else "Established"
         if status_name == "Absent":
             self.skip(claim, "relation status Absent: Wikidata states relations that exist (P530), "
                              "not their absence")
@@ -191,7 +192,7 @@ class _Exporter:
             self.skip(claim, f"no mappable property: P530 links exactly two states, the claim has {len(parties)}")
             return []
         qids = [self.qid(p) for p in parties]
-        missing = [p.value for p, q in zip(parties, qids, strict=True) if q is None]
+        missing = [lexical(p) for p, q in zip(parties, qids, strict=True) if q is None]
         if missing:
             self.skip(claim, f"no verified QID: {', '.join(missing)}")
             return []
@@ -203,7 +204,7 @@ class _Exporter:
                                  "and the claim has no usable date")
                 return []
             quals += end
-        a, b = sorted(qids, key=lambda q: int(q[1:]))  # type: ignore[arg-type,index]
+        a, b = sorted((q for q in qids if q is not None), key=lambda q: int(q[1:]))
         return [(a, "P530", b, quals), (b, "P530", a, quals)]
 
     def references(self, claim: str, props: Props) -> list[list[str]]:
@@ -211,17 +212,17 @@ class _Exporter:
         refs: list[list[str]] = []
         problems: list[str] = []
         for citation in props.get(ONTOLOGY_NS + "citation", ()):
-            fields = self.citations.get(citation.value, {})
+            fields = self.citations.get(lexical(citation), {})
             stance = _one(fields, "stance")
-            if stance is None or stance.value not in SUPPORTING_STANCES:
-                name = stance.value[len(ONTOLOGY_NS):] if stance is not None else "no"
-                problems.append(f"{citation.value} has stance {name}")
+            if stance is None or lexical(stance) not in SUPPORTING_STANCES:
+                name = lexical(stance)[len(ONTOLOGY_NS):] if stance is not None else "no"
+                problems.append(f"{lexical(citation)} has stance {name}")
                 continue
-            ref = self.reference(citation.value, fields, problems)
+            ref = self.reference(lexical(citation), fields, problems)
             if ref and ref not in refs:
                 refs.append(ref)
             elif ref:
-                self.out.notes.append(f"{claim}: {citation.value} gives the same reference as another citation")
+                self.out.notes.append(f"{claim}: {lexical(citation)} gives the same reference as another citation")
         if refs and problems:
             self.out.notes += [f"{claim}: reference left out: {p}" for p in problems]
         if not refs:
@@ -246,12 +247,12 @@ class _Exporter:
         if stated_in:
             ref += ["S248", stated_in]
         for url in meta.get(SCHEMA + "url", ())[:1]:
-            url_text = qs_string(url.value)
+            url_text = qs_string(lexical(url))
             if url_text:
                 ref += ["S854", url_text]
         ref += ["S1683", f"{lang}:{text}"]
         for language in meta.get(DCTERMS + "language", ()):
-            self.languages_without_qid.add(language.value)
+            self.languages_without_qid.add(lexical(language))
         return ref
 
 

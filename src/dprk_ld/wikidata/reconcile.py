@@ -21,7 +21,8 @@ import pyoxigraph as ox
 from ..load import Dataset
 from ..namespaces import ONTOLOGY_NS
 from ..query import run_remote
-from .view import RDF_TYPE, RDFS, SKOS, claim_class, claim_nodes, triples_by_subject, wikidata_links
+from ..query.results import lexical
+from .view import RDF_TYPE, RDFS, SKOS, Props, claim_class, claim_nodes, triples_by_subject, wikidata_links
 
 PROLOGUE = """PREFIX wd: <http://www.wikidata.org/entity/>
 PREFIX p: <http://www.wikidata.org/prop/>
@@ -99,50 +100,59 @@ class ReconcileReport:
         return "\n".join(lines + tail) + "\n"
 
 
-def _status(props: dict) -> str | None:
+def _status(props: Props) -> str | None:
     values = props.get(ONTOLOGY_NS + "relationStatus", ())
-    return values[0].value[len(ONTOLOGY_NS):] if values else None
+    return lexical(values[0])[len(ONTOLOGY_NS):] if values else None
 
 
-def _relations(dataset: Dataset, qids: dict[str, str], report: ReconcileReport) -> list[tuple]:
-    out = []
+def _relations(dataset: Dataset, qids: dict[str, str], report: ReconcileReport) -> list[Relation]:
+    out: list[Relation] = []
     claims, _, _ = claim_nodes(dataset)
     for claim, props in sorted(claims.items()):
         if claim_class(props.get(RDF_TYPE, ())) != "DiplomaticRelation":
             continue
         rank = props.get(ONTOLOGY_NS + "rank", ())
-        if rank and rank[0].value == ONTOLOGY_NS + "DeprecatedRank":
+        if rank and lexical(rank[0]) == ONTOLOGY_NS + "DeprecatedRank":
             report.not_compared.append((claim, "deprecated rank"))
             continue
         parties = props.get(ONTOLOGY_NS + "party", ())
-        linked = [qids.get(p.value) for p in parties]
+        linked = [qids.get(lexical(p)) for p in parties]
         if len(parties) != 2 or None in linked:
             report.not_compared.append((claim, "not two parties linked to verified QIDs"))
             continue
-        a, b = sorted(linked, key=lambda q: int(q[1:]))  # type: ignore[index,arg-type]
+        a, b = sorted((q for q in linked if q is not None), key=lambda q: int(q[1:]))
         out.append((claim, a, b, _status(props)))
     return out
+
+
+#: (claim IRI, QID, QID, relation status) of one of our diplomatic-relation claims
+Relation = tuple[str, str, str, "str | None"]
+#: two QIDs in numeric order
+Pair = tuple[str, str]
+#: (rank IRI, has an end time) of one P530 statement
+Statement = tuple[str, bool]
 
 
 def _wd(qid: str) -> str:
     return f"wd:{qid}"
 
 
-def _remote_relations(endpoint: str, pairs: set[tuple[str, str]], timeout: float) -> dict[tuple, list]:
+def _remote_relations(endpoint: str, pairs: set[tuple[str, str]], timeout: float) -> dict[Pair, list[Statement]]:
     """``{(qa, qb): [(rank, has end)]}`` for P530 statements in either direction."""
-    found: dict[tuple, list] = {}
+    found: dict[Pair, list[Statement]] = {}
     ordered = sorted(pairs)
     for i in range(0, len(ordered), BATCH):
         chunk = ordered[i:i + BATCH]
         values = " ".join(f"({_wd(a)} {_wd(b)}) ({_wd(b)} {_wd(a)})" for a, b in chunk)
         for row in run_remote(endpoint, RELATIONS_QUERY % values, timeout).rows:
-            qa, qb = row["a"].value.rsplit("/", 1)[-1], row["b"].value.rsplit("/", 1)[-1]
-            key = tuple(sorted((qa, qb), key=lambda q: int(q[1:])))
-            found.setdefault(key, []).append((row["rank"].value if row["rank"] else "", row["end"] is not None))
+            qa, qb = lexical(row["a"]).rsplit("/", 1)[-1], lexical(row["b"]).rsplit("/", 1)[-1]
+            first, second = sorted((qa, qb), key=lambda q: int(q[1:]))
+            key = (first, second)
+            found.setdefault(key, []).append((lexical(row["rank"]), row["end"] is not None))
     return found
 
 
-def _relation_finding(claim: str, a: str, b: str, status: str | None, statements: list) -> Finding:
+def _relation_finding(claim: str, a: str, b: str, status: str | None, statements: list[Statement]) -> Finding:
     current = [s for s in statements if s[0] != DEPRECATED and not s[1]]
     ended = [s for s in statements if s[0] != DEPRECATED and s[1]]
     theirs = "P530 current" if current else "P530 ended (P582)" if ended else "no P530"
@@ -175,7 +185,7 @@ def _remote_labels(endpoint: str, wanted: list[str], timeout: float) -> dict[str
     for i in range(0, len(wanted), BATCH):
         values = " ".join(_wd(q) for q in wanted[i:i + BATCH])
         for row in run_remote(endpoint, LABELS_QUERY % values, timeout).rows:
-            found.setdefault(row["item"].value.rsplit("/", 1)[-1], set()).add(row["label"].value)
+            found.setdefault(lexical(row["item"]).rsplit("/", 1)[-1], set()).add(lexical(row["label"]))
     return found
 
 

@@ -27,6 +27,7 @@ import rdflib
 
 from ..load import GRAPH_BASE, Dataset
 from ..namespaces import BASE, ID, ONTOLOGY_NS
+from ..query.results import Term, lexical, solutions
 
 VIEW_GRAPH = GRAPH_BASE + "wikidata-view"
 PROP = BASE + "prop/"
@@ -124,7 +125,7 @@ REFERENCE_FIELDS = {"quote": "quote", "stance": "stance", "attributedTo": "attri
                     "startOffset": "startOffset", "endOffset": "endOffset"}
 
 
-Props = dict[str, list]  # predicate IRI -> sorted objects
+Props = dict[str, list[Term]]  # predicate IRI -> sorted objects
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -144,8 +145,8 @@ def _words(name: str) -> str:
 def triples_by_subject(dataset: Dataset, where: str) -> dict[str, Props]:
     """``{subject IRI: {predicate IRI: [objects]}}`` for the subjects the WHERE pattern binds to ?s."""
     query = f"PREFIX dprk: <{ONTOLOGY_NS}>\nSELECT DISTINCT ?s ?p ?o WHERE {{ {where} ?s ?p ?o }}"
-    out: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for row in dataset.store.query(query, use_default_graph_as_union=True):
+    out: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+    for row in solutions(dataset.store.query(query, use_default_graph_as_union=True)):
         if isinstance(row["s"], ox.NamedNode):
             out[row["s"].value][row["p"].value].append(row["o"])
     for props in out.values():
@@ -154,8 +155,9 @@ def triples_by_subject(dataset: Dataset, where: str) -> dict[str, Props]:
     return out
 
 
-def claim_class(types: Iterable[ox.NamedNode]) -> str | None:
-    names = {t.value[len(ONTOLOGY_NS):] for t in types if t.value.startswith(ONTOLOGY_NS)}
+def claim_class(types: Iterable[Term]) -> str | None:
+    iris = (t.value for t in types if isinstance(t, ox.NamedNode))
+    names = {iri[len(ONTOLOGY_NS):] for iri in iris if iri.startswith(ONTOLOGY_NS)}
     return next((c for c in MAIN_SNAKS if c in names), None)
 
 
@@ -165,7 +167,7 @@ class _Statement:
     claim: str
     prop: str
     subject: ox.NamedNode
-    value: ox.Term | None
+    value: Term | None
     rank: str
     symmetric: bool
     negative: bool
@@ -179,7 +181,7 @@ class _Builder:
         self.qualifiers: set[str] = set()
         self.references: set[str] = set()
 
-    def add(self, s: str | ox.Term, p: str, o: str | ox.Term) -> None:
+    def add(self, s: str | ox.NamedNode | ox.BlankNode, p: str, o: str | Term) -> None:
         self.triples.add(ox.Triple(_n(s) if isinstance(s, str) else s, _n(p), _n(o) if isinstance(o, str) else o))
 
 
@@ -196,7 +198,7 @@ def wikidata_links(dataset: Dataset) -> dict[str, str]:
     """``{our IRI: QID}`` for every node with a ``dprk:wikidata`` link to a canonical entity IRI."""
     query = f"SELECT DISTINCT ?e ?q WHERE {{ ?e <{ONTOLOGY_NS}wikidata> ?q }}"
     links: dict[str, str] = {}
-    for row in dataset.store.query(query, use_default_graph_as_union=True):
+    for row in solutions(dataset.store.query(query, use_default_graph_as_union=True)):
         match = QID_IRI.fullmatch(row["q"].value) if isinstance(row["q"], ox.NamedNode) else None
         if match and isinstance(row["e"], ox.NamedNode):
             links[row["e"].value] = match.group(1)
@@ -218,13 +220,14 @@ def view_triples(dataset: Dataset) -> list[ox.Triple]:
     return sorted(b.triples, key=str)
 
 
-def _statement(b: _Builder, claim: str, props: dict[str, list], citations: dict, sources: dict) -> _Statement:
+def _statement(b: _Builder, claim: str, props: Props, citations: dict[str, Props],
+               sources: dict[str, Props]) -> _Statement:
     cls = claim_class(props[RDF_TYPE])
     snak = MAIN_SNAKS[cls or "Claim"]
     node = STATEMENT + _slug(claim)
     used: set[tuple[str, str]] = set()
 
-    def role_values(roles: tuple[str, ...]) -> list[tuple[str, ox.Term]]:
+    def role_values(roles: tuple[str, ...]) -> list[tuple[str, Term]]:
         return [(r, v) for r in roles for v in props.get(ONTOLOGY_NS + r, ()) if (r, str(v)) not in used]
 
     if snak.subject is None:
@@ -263,17 +266,17 @@ def _statement(b: _Builder, claim: str, props: dict[str, list], citations: dict,
                 continue
             if name in CLAIM_LINKS and isinstance(obj, ox.NamedNode):
                 obj = _n(STATEMENT + _slug(obj.value))
-            if name == "relationStatus" and obj.value in NEGATIVE_STATUSES:
+            if name == "relationStatus" and lexical(obj) in NEGATIVE_STATUSES:
                 negative = True
             b.qualifiers.add(qname)
             b.add(node, PROP_QUALIFIER + qname, obj)
     for citation in props.get(ONTOLOGY_NS + "citation", ()):
-        _reference(b, node, citation.value, citations.get(citation.value, {}), sources)
+        _reference(b, node, lexical(citation), citations.get(lexical(citation), {}), sources)
     flagged = any(str(s).strip("<>") == FLAGGED for s in props.get(ONTOLOGY_NS + "reviewStatus", ()))
     return _Statement(node, claim, snak.prop, subject, value, rank, snak.symmetric, negative, flagged)
 
 
-def _reference(b: _Builder, statement: str, citation: str, fields: dict[str, list], sources: dict) -> None:
+def _reference(b: _Builder, statement: str, citation: str, fields: Props, sources: dict[str, Props]) -> None:
     ref = REFERENCE + _slug(citation)
     b.add(statement, PROV + "wasDerivedFrom", ref)
     b.add(ref, RDF_TYPE, WIKIBASE + "Reference")
@@ -285,10 +288,10 @@ def _reference(b: _Builder, statement: str, citation: str, fields: dict[str, lis
     for src in fields.get(ONTOLOGY_NS + "source", ()):
         b.references.add("statedIn")
         b.add(ref, PROP_REFERENCE + "statedIn", src)
-        meta = sources.get(src.value, {})
+        meta = sources.get(lexical(src), {})
         for url in meta.get(SCHEMA + "url", ()):
             b.references.add("referenceUrl")
-            b.add(ref, PROP_REFERENCE + "referenceUrl", _n(url.value))
+            b.add(ref, PROP_REFERENCE + "referenceUrl", _n(lexical(url)))
         for lang in meta.get(DCTERMS + "language", ()):
             b.references.add("language")
             b.add(ref, PROP_REFERENCE + "language", lang)
@@ -303,7 +306,7 @@ def _best_ranks(b: _Builder, statements: list[_Statement]) -> None:
     A claim flagged for review (``dprk:reviewStatus dprk:FlaggedForReview``) keeps its statement, rank,
     qualifiers and references, but takes no part: it is never best-rank and gives no truthy triple.
     """
-    groups: dict[tuple, list[_Statement]] = defaultdict(list)
+    groups: dict[tuple[str, ...], list[_Statement]] = defaultdict(list)
     for st in statements:
         if st.flagged:
             continue
@@ -360,7 +363,7 @@ def wikidata_view_nquads(dataset: Dataset, graph_iri: str = VIEW_GRAPH) -> bytes
     """The view as N-Quads in the named graph ``graph_iri``, one quad a line, sorted (the release dump)."""
     graph = _n(graph_iri)
     quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in view_triples(dataset)]
-    lines = sorted(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines())
+    lines = sorted((ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8").splitlines())
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 
