@@ -57,5 +57,6 @@ claim:example-relations a dprk:DiplomaticRelation ;
     dprk:relationStatus dprk:Established ;
     dprk:modality dprk:Factual ;
     dprk:rank dprk:NormalRank ;
+    dprk:reviewStatus dprk:Reviewed ;
     dprk:citation citation:example-relations-c1 .
 """
