@@ -22,9 +22,10 @@ from starlette.responses import RedirectResponse, Response
 from ..errors import RequestError
 from ..formats import BY_NAME, Format
 from ..jsonld import context, to_jsonld
-from ..namespaces import BASE, PREFIXES
+from ..namespaces import BASE
 from ..site import Site, document_path, page
 from ..site.iris import iri_of_path
+from ..site.model import serialize
 from .negotiation import choose_format, media_type
 from .pages import LINKS
 from .responses import html
@@ -96,8 +97,7 @@ def serialise(site: Site, iri: str, fmt: Format) -> bytes:
     if fmt.name == "jsonld":
         return to_jsonld(triples)
     assert isinstance(fmt.oxigraph, ox.RdfFormat)
-    prefixes = dict(PREFIXES) if fmt.name in ("turtle", "rdfxml") else None
-    return ox.serialize(triples, format=fmt.oxigraph, prefixes=prefixes)
+    return serialize(triples, fmt.oxigraph)
 
 
 async def fixed_page(request: Request, site: Site, path: str) -> Response | None:

@@ -22,4 +22,6 @@ def page(site: Site, iri: str, links: Links) -> str:
         return ontology_page(site, links)
     if kind == "terms":
         return terms_page(site, doc, links)
+    if kind == "namespace":
+        return site.namespace_page(doc, links)
     return site.resource(doc, links)

@@ -44,14 +44,15 @@ def compact(iri: str) -> str:
     return iri
 
 
-def _display_prefixes() -> dict[str, str]:
+@lru_cache(maxsize=1)
+def display_prefixes() -> dict[str, str]:
     """The published prefixes, plus the namespaces the JSON-LD context names (the Wikidata-style view's)."""
     extra = {k: v for k, v in context()["@context"].items()
              if isinstance(v, str) and v.endswith(("/", "#")) and k not in PREFIXES}
     return {**PREFIXES, **extra, **VOCABULARIES}
 
 
-_BY_LENGTH = sorted(_display_prefixes().items(), key=lambda kv: (-len(kv[1]), kv[0]))
+_BY_LENGTH = sorted(display_prefixes().items(), key=lambda kv: (-len(kv[1]), kv[0]))
 
 
 def key_of(term: ox.NamedNode | ox.BlankNode) -> str:
@@ -252,3 +253,22 @@ class Model:
     def graph_names(self) -> list[str]:
         names = (g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
         return sorted(g for g in names if self.graphs is None or ox.NamedNode(g) in self.graphs)
+
+
+def used_prefixes(triples: Iterable[ox.Triple]) -> dict[str, str]:
+    """The display prefixes some IRI of ``triples`` (datatypes included) starts with."""
+    iris = set()
+    for t in triples:
+        for term in (t.subject, t.predicate, t.object):
+            if isinstance(term, ox.NamedNode):
+                iris.add(term.value)
+            elif isinstance(term, ox.Literal):
+                iris.add(term.datatype.value)
+    return {p: ns for p, ns in display_prefixes().items() if any(i.startswith(ns) and i != ns for i in iris)}
+
+
+def serialize(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
+    """Triples in an RDF syntax of pyoxigraph, with the prefixes they use (Turtle, RDF/XML)."""
+    if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
+        return ox.serialize(triples, format=fmt, prefixes=used_prefixes(triples))
+    return ox.serialize(triples, format=fmt)

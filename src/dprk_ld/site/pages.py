@@ -24,7 +24,7 @@ from ..query.catalog import CannedQuery
 from . import svg
 from .iris import fragment, local_path
 from .links import Links
-from .model import DCT, D, Model, compact
+from .model import DCT, RDF_TYPE, D, Model, compact, display_prefixes
 from .render import MEDIA_NAMES, link, prop_link, render_template, term
 
 SITE_TITLE = "dprk-ld"
@@ -34,6 +34,10 @@ SOURCE_META = ((DCT + "title", "title"), (DCT + "publisher", "publisher"), (DCT 
                (DCT + "language", "language"), ("https://schema.org/url", "URL"), (D + "fileName", "file"),
                (D + "sha256", "sha256"))
 MAX_INCOMING = 500
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+INTEGER = ox.NamedNode(PREFIXES["xsd"] + "integer")
 
 
 @dataclass(frozen=True)
@@ -100,13 +104,45 @@ class Site:
             return "graph"
         if "#" in iri:
             return None
+        if iri.endswith("/") and iri.startswith(BASE):
+            return "namespace" if iri in self.namespaces else None
         return "resource" if self.model_for(iri).exists(iri) else None
+
+    @cached_property
+    def minted(self) -> list[str]:
+        """Every IRI under the base used in any graph served, sorted (one scan, then kept)."""
+        every = self.everything or self.model
+        return sorted(set(every.minted(BASE)) | set(every.graph_names()))
+
+    @cached_property
+    def namespaces(self) -> dict[str, list[str]]:
+        """Each folder of the minted IRIs (``…/id/``, ``…/id/state/``, ``…/prop/direct/``) with its direct
+        members (IRIs and sub-folders), so that a namespace IRI describes what is in it."""
+        folders: dict[str, set[str]] = {}
+        for iri in self.minted:
+            path = iri[len(BASE):].split("#", 1)[0]
+            parts = path.split("/")
+            for depth in range(1, len(parts)):
+                folder = BASE + "/".join(parts[:depth]) + "/"
+                child = BASE + "/".join(parts[:depth + 1]) + ("/" if depth + 1 < len(parts) else "")
+                folders.setdefault(folder, set()).add(child)
+        for ns in display_prefixes().values():  # published namespaces, even when this release has none of it
+            if ns.startswith(BASE) and ns.endswith("/"):
+                folders.setdefault(ns, set())
+        for folder in list(folders):  # every folder is in its parent's list
+            parent = folder[: folder.rstrip("/").rfind("/") + 1]
+            if len(parent) > len(BASE):
+                folders.setdefault(parent, set()).add(folder)
+        return {k: sorted(v) for k, v in folders.items()}
+
+    def top_namespaces(self) -> list[str]:
+        return [ns for ns in sorted(self.namespaces) if "/" not in ns[len(BASE):].rstrip("/")]
 
     def described(self) -> list[str]:
         """Every IRI with a page of its own (besides the fixed pages), sorted."""
         every = self.everything or self.model
         iris = set(every.pages()) | set(every.minted(BASE + "prop/"))
-        iris |= set(every.graph_names()) | set(self.documents)
+        iris |= set(every.graph_names()) | set(self.documents) | set(self.namespaces)
         if self.shapes_graphs:
             iris.add(SHAPES_IRI)
         return sorted(i for i in iris if "#" not in i and i not in (BASE, ONTOLOGY_IRI))
@@ -116,14 +152,49 @@ class Site:
         kind = self.kind(iri)
         doc = iri.split("#", 1)[0]
         if kind == "index":
-            return self.documents.get(DATASET_IRI, [])
+            return self.catalog_triples() + list(self.documents.get(DATASET_IRI, []))
+        if kind == "namespace":
+            ns, part = ox.NamedNode(doc), ox.NamedNode(DCT + "hasPart")
+            label = ox.Triple(ns, ox.NamedNode(PREFIXES["rdfs"] + "label"), ox.Literal(f"namespace {doc[len(BASE):]}"))
+            return [label] + [ox.Triple(ns, part, ox.NamedNode(m)) for m in self.namespaces[doc]]
         if kind == "ontology":
             return self._graphs(self.ontology_graphs)
+        if kind == "terms" and doc == SHAPES_IRI:
+            shapes, node = ox.NamedNode(SHAPES_IRI), ox.NamedNode
+            triples = self._graphs(self.shapes_graphs)
+            about = [ox.Triple(shapes, node(PREFIXES["rdfs"] + "label"), ox.Literal("SHACL shapes", language="en"))]
+            about += [ox.Triple(shapes, node(DCT + "hasPart"), t.subject) for t in triples
+                      if t.predicate.value == RDF_TYPE and t.object.value == PREFIXES["sh"] + "NodeShape"
+                      and isinstance(t.subject, ox.NamedNode)]
+            return about + triples
         if kind == "terms":
-            return self._graphs(self.shapes_graphs) if doc == SHAPES_IRI else self.documents[doc]
+            return list(self.documents[doc])
         if kind == "graph":
-            return self.model_for(doc).triples_in(doc)
+            content = self.model_for(doc).triples_in(doc)
+            g = ox.NamedNode(doc)
+            about = [ox.Triple(g, ox.NamedNode(RDF_TYPE), ox.NamedNode(SD + "Graph")),
+                     ox.Triple(g, ox.NamedNode(VOID + "triples"), ox.Literal(str(len(content)), datatype=INTEGER))]
+            if doc in self.graph_files:
+                about.append(ox.Triple(g, ox.NamedNode(PREFIXES["rdfs"] + "label"), ox.Literal(self.graph_files[doc])))
+            return about + content
         return self.model_for(doc).description(doc, incoming=not doc.startswith(ID))
+
+    def catalog_triples(self) -> list[ox.Triple]:
+        """The base IRI as the catalogue of this dataset (DCAT), for ``…/index.ttl``."""
+        base, node = ox.NamedNode(BASE), ox.NamedNode
+        return [ox.Triple(base, node(RDF_TYPE), node(DCAT + "Catalog")),
+                ox.Triple(base, node(DCT + "title"), ox.Literal(self.info.title, language="en")),
+                ox.Triple(base, node(DCAT + "dataset"), node(DATASET_IRI))]
+
+    def namespace_page(self, iri: str, links: Links) -> str:
+        m = self.everything or self.model
+        rows = [[link(m, links, x, x[len(BASE):]), escape(m.label(x) if not x.endswith("/") else "folder")]
+                for x in self.namespaces[iri][:MAX_INCOMING]]
+        more = len(self.namespaces[iri]) - len(rows)
+        group = {"anchor": "members", "label": "In this namespace" + (f" (first {len(rows)}; {more} more)"
+                                                                     if more > 0 else "")}
+        return self.render("list.html", links, f"Namespace {iri[len(BASE):]}", self.alternates(iri, links),
+                           groups=[(group, rows)])
 
     def jsonld(self, iri: str) -> bytes:
         return to_jsonld(self.data(iri))
@@ -150,6 +221,7 @@ class Site:
             "incoming_more": max(0, len(incoming) - MAX_INCOMING),
             "citations": [self.citation(c, links) for c in self.model.citations_of(iri)],
             "related": [], "related_title": "", "related_head": [], "contents": None,
+            "namespace": self._namespace_link(iri, links),
         }
         if D + "SourceArticle" in m.types(iri):
             ctx["related_title"], ctx["related_head"] = "Claims taken from this article", ["claim", "class", "quote"]
@@ -170,6 +242,12 @@ class Site:
                                "subjects": [link(m, links, s) for s in subjects]}
         title = m.label(iri) if self.kind(iri) != "graph" else f"Named graph {local_path(iri) or iri}"
         return self.render("resource.html", links, title, self.alternates(iri, links), **ctx)
+
+    def _namespace_link(self, iri: str, links: Links) -> Markup | None:
+        folder = iri[: iri.rfind("/") + 1]
+        if folder in self.namespaces and folder != iri:
+            return link(None, links, folder, folder[len(BASE):])
+        return None
 
     def citation(self, c: str, links: Links) -> dict[str, Any]:
         m, t = self.model, self.t(links)
@@ -199,6 +277,7 @@ class Site:
         return self.render("index.html", links, "Home", self.alternates(BASE, links), counts=counts,
                            downloads=list(downloads), catalog=self.public_queries(),
                            graphs=[link(m, links, g, local_path(g)) for g in (self.everything or m).graph_names()],
+                           namespaces=[link(m, links, ns, ns[len(BASE):]) for ns in self.top_namespaces()],
                            by_class=[(link(m, links, cls), n) for cls, n in sorted(
                                by_class.items(), key=lambda kv: (-kv[1], kv[0]))])
 

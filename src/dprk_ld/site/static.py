@@ -18,12 +18,13 @@ import pyoxigraph as ox
 
 from ..errors import DprkError
 from ..jsonld import to_jsonld
-from ..namespaces import BASE, ONTOLOGY_IRI, PREFIXES
+from ..namespaces import BASE, ONTOLOGY_IRI
 from ..query.engine import run_canned
 from ..query.render import render
 from .documents import page
 from .iris import document_path
 from .links import StaticLinks
+from .model import serialize
 from .pages import Site
 from .queries import portable, queries_page, query_page
 
@@ -51,8 +52,7 @@ class StaticSite:
         if html_page:
             self.write(html, page(self.site, iri, StaticLinks(html)))
         triples = self.site.data(iri)
-        self.write(document_path(iri, "ttl") or "", ox.serialize(triples, format=ox.RdfFormat.TURTLE,
-                                                                   prefixes=dict(PREFIXES)))
+        self.write(document_path(iri, "ttl") or "", serialize(triples, ox.RdfFormat.TURTLE))
         self.write(document_path(iri, "jsonld") or "", to_jsonld(triples))
 
     def build(self, downloads: list[tuple[str, str, int]], dataset: Any = None) -> list[Path]:
@@ -99,8 +99,7 @@ class StaticSite:
     def result_files(self, name: str, results: Any) -> list[tuple[str, str]]:
         if results.kind == "graph":
             triples = sorted(results.triples or [], key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-            self.write(f"queries/{name}.ttl", ox.serialize(triples, format=ox.RdfFormat.TURTLE,
-                                                           prefixes=dict(PREFIXES)))
+            self.write(f"queries/{name}.ttl", serialize(triples, ox.RdfFormat.TURTLE))
             return [("Turtle", f"{name}.ttl")]
         files = []
         for label, fmt, ext in (("SPARQL JSON", "json", "srj"), ("CSV", "csv", "csv")):
