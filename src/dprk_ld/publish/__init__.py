@@ -10,7 +10,7 @@ Layout of a release::
     index.{html,ttl,jsonld} claims.html entities.html sources.html timeline.html relations.html relations.svg
     style.css  id/<kind>/<slug>.{html,ttl,jsonld}  prop/…  graph/…  ontology.*  shapes.*  dataset.*  queries/
     dumps/dprk-ld.{ttl,nt,nq,trig,jsonld,rdf}[.gz]  dumps/dprk-ld-wikidata.nq[.gz] (the Wikidata-style view)
-    context.jsonld  void.ttl  CITATION.cff  SHA256SUMS
+    context.jsonld  void.ttl  CITATION.cff  SHA256SUMS  w3id.htaccess  .htaccess  _headers (docs/publishing.md)
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from ..load import Dataset
 from ..metadata import read_metadata
 from ..query.catalog import load_catalog
 from ..site import Model, Site, SiteInfo, StaticSite
-from . import describe, dumps
+from . import describe, dumps, hosting
 from .diff import ReleaseDiff, diff_releases, release_claims
 
 __all__ = ["BuildSummary", "ReleaseDiff", "build_release", "diff_releases", "release_claims"]
@@ -99,6 +99,8 @@ def build_release(dataset: Dataset, out_dir: Path | str, *, progress: Progress |
                     documents={describe.DATASET_IRI: void}, everything=Model(store))
         downloads = [(p.relative_to(tmp).as_posix(), _format_name(p), p.stat().st_size) for p in written]
         StaticSite(site, tmp, say).build(downloads, dataset)
+        say("w3id.org redirect rules and static-host headers")
+        hosting.write_hosting(tmp)
         describe.write_sha256sums(tmp, say)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
