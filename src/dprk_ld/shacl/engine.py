@@ -206,12 +206,17 @@ def _describe(d: Deferred, planner: Planner) -> str:
 
 
 def validate_graphs(data: Graph, shapes: Graph, ontology: Graph | None = None) -> Report:
-    """Convenience: copy rdflib graphs into a fresh in-memory store and validate."""
+    """Convenience: copy rdflib graphs into a fresh in-memory store and validate.
+
+    Numeric literals are stored wrapped (exact lexical forms kept, see :mod:`.terms`) unless the shapes
+    hold SHACL-SPARQL: a user's query must see plain literals (``?value > 40`` on an xsd:decimal)."""
     store = ox.Store()
-    graph_to_store(store, data)
+    wrap = not any((None, p, None) in shapes for p in (SH.select, SH.ask))
+    gn = ox.DefaultGraph()
+    store.extend([ox.Quad(to_ox(s, wrap), to_ox(p, wrap), to_ox(o, wrap), gn) for s, p, o in data])  # type: ignore[arg-type]
     if ontology is not None:
         graph_to_store(store, ontology, ONTOLOGY_GRAPH)
-    return validate_store(store, shapes, None, ONTOLOGY_GRAPH if ontology is not None else None)
+    return validate_store(store, shapes, None, ONTOLOGY_GRAPH if ontology is not None else None, wrap=wrap)
 
 
 class _DryRun(Planner):

@@ -87,6 +87,8 @@ class Planner:
         """Pattern binding ``v`` to the values of ``?f`` on the path of ``s``: a subquery over the whole
         path, joined by hashing, when ``focus`` is a large set."""
         scan = path_scan(s.path, "?f", v) if focus.big and s.path is not None else None
+        if s.path is not None and q.zero_length(s.path):
+            return q.subselect(["?f", v], q.path_step("?f", s.path, v, focus))
         if scan is None:
             return q.triple("?f", str(s.path), v)
         return q.subselect(["?f", v], scan)

@@ -59,6 +59,22 @@ def triple(s: str, p: str, o: str) -> str:
     return f"{s} {p} {o} ."
 
 
+def zero_length(path: str) -> bool:
+    """Whether a path can have length zero (``p*``, ``p?``): its values include the node itself."""
+    return path.endswith(("*", "?"))
+
+
+def path_step(f: str, path: str, v: str, focus: Callable[[str], str] | None = None) -> str:
+    """``f path v``. Oxigraph 0.5 finds no zero-length match from a node absent from the data (SPARQL 1.1
+    §18.5 says it should: an ``sh:targetNode`` need not occur in the data), so a path that can be empty
+    is written ``{ BIND(f AS v) } UNION { f path v }``, with ``focus(f)`` in each branch when given
+    (needed unless ``f`` is bound from outside, as in EXISTS)."""
+    if not zero_length(path):
+        return triple(f, path, v)
+    head = focus(f) + " " if focus is not None else ""
+    return "{ " + head + bind(f, v) + " } UNION { " + head + triple(f, path, v) + " }"
+
+
 def any_of(exprs: list[str], empty: str = "false") -> str:
     return " || ".join(exprs) or empty
 
@@ -111,6 +127,8 @@ def values_of(parent: Focus, path: str | None) -> Focus:
     p = f"?__p{parent.depth}"
 
     def render(var: str) -> str:
+        if zero_length(path):
+            return subselect([var], path_step(p, path, var, parent), distinct=True)
         return subselect([var], parent(p), triple(p, path, var), distinct=True)
 
     return focus(render, depth=parent.depth + 1)

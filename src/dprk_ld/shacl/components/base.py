@@ -121,6 +121,8 @@ def values_pattern(focus: Focus, s: Shape, hashed: bool = False) -> str:
     scan = path_scan(s.path) if hashed else None
     if scan is not None:
         return focus("?f") + " " + q.subselect(["?f", "?v"], scan)
+    if q.zero_length(s.path):
+        return q.path_step("?f", s.path, "?v", focus)
     return focus("?f") + " " + q.triple("?f", s.path, "?v")
 
 

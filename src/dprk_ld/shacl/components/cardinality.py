@@ -25,10 +25,10 @@ class MinCountComponent(Component):
         if n == 0:
             return []
         if n == 1:
-            text = q.select(["?f"], focus("?f"), q.filter_(q.not_exists(q.triple("?f", str(s.path), "?v"))),
+            text = q.select(["?f"], focus("?f"), q.filter_(q.not_exists(q.path_step("?f", str(s.path), "?v"))),
                             distinct=True)
         else:
-            text = q.select(["?f"], focus("?f"), q.optional(q.triple("?f", str(s.path), "?v")),
+            text = q.select(["?f"], focus("?f"), q.optional(ctx.pairs(focus, s)),
                             group_by="?f", having=f"COUNT(DISTINCT ?v) < {n}")
         return [Query(self.iri, text, "f")]
 
@@ -40,7 +40,7 @@ class MaxCountComponent(Component):
         return (">", int(arg)) if s.path is not None else None  # type: ignore[call-overload]
 
     def queries(self, ctx: Context, s: Shape, arg: object, focus: Focus) -> list[Query]:
-        text = q.select(["?f"], focus("?f"), q.triple("?f", str(s.path), "?v"),
+        text = q.select(["?f"], values_pattern(focus, s),
                         group_by="?f", having=f"COUNT(DISTINCT ?v) > {int(arg)}")  # type: ignore[call-overload]
         return [Query(self.iri, text, "f")]
 
@@ -54,6 +54,8 @@ class HasValueComponent(Component):
             cond = q.filter_(f"!sameTerm(?f, {t})")
         else:
             cond = q.filter_(q.not_exists(q.triple("?f", s.path, t)))
+            if q.zero_length(s.path):
+                cond = q.filter_(f"!sameTerm(?f, {t}) && " + q.not_exists(q.triple("?f", s.path, t)))
         return [Query(self.iri, q.select(["?f"], focus("?f"), cond, distinct=True), "f")]
 
 
@@ -80,8 +82,8 @@ class EqualsComponent(Component):
                             q.group(f, q.filter_(q.not_exists(q.triple("?f", p2, "?f"))), q.bind("?f", "?v"))])
         else:
             body = q.union([
-                q.group(f, q.triple("?f", s.path, "?v"), q.filter_(q.not_exists(q.triple("?f", p2, "?v")))),
-                q.group(f, q.triple("?f", p2, "?v"), q.filter_(q.not_exists(q.triple("?f", s.path, "?v"))))])
+                q.group(values_pattern(focus, s), q.filter_(q.not_exists(q.triple("?f", p2, "?v")))),
+                q.group(f, q.triple("?f", p2, "?v"), q.filter_(q.not_exists(q.path_step("?f", s.path, "?v"))))])
         return [Query(self.iri, q.select(["?f", "?v"], body, distinct=True))]
 
 
