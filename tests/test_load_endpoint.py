@@ -29,7 +29,7 @@ def test_load_then_same_answers(tmp_path: Path) -> None:
     with oxigraph_server(tmp_path) as base:
         result = CliRunner().invoke(main, ["load", "--project", str(FIXTURE), "--endpoint", base + "/query"])
         assert result.exit_code == 0, result.output
-        assert f"loaded {len(dataset.files)} graphs" in result.output
+        assert f"loaded {len(dataset.files)} named graphs" in result.output
         for query in QUERIES:
             assert run_remote(base + "/query", query).sorted_rows() == run_sparql(dataset, query).sorted_rows()
         # loading again replaces the graphs: nothing is doubled

@@ -232,6 +232,9 @@ def query_command(name: str | None, list_queries: bool, params: tuple[str, ...],
     values = q.parse_param_pairs(params)
     project = resolve_project(project_dir)
     if endpoint:
+        from .query.holds import check_endpoint
+
+        check_endpoint(endpoint, project, timeout)  # 0 rows from the wrong default graph is an error, not an answer
         results = q.run_canned_remote(endpoint, load_catalog(project), name, values, timeout)
     else:
         results = q.run_canned(q.dataset_for(project), name, values)
@@ -291,9 +294,14 @@ def serve(project_dir: Path | None, host: str, port: int, timeout_s: float, max_
 @click.option("--endpoint", required=True, help="The store's SPARQL query endpoint URL.")
 @click.option("--graph-store", help="The store's Graph Store Protocol URL (default: guessed from --endpoint).")
 @click.option("--timeout", default=60.0, show_default=True, type=float, help="Seconds per HTTP request.")
+@click.option("--layout", type=click.Choice(["auto", "union", "named"]), default="auto", show_default=True,
+              help="Named graphs only, or also the union of all files as the default graph (what canned queries "
+                   "read); auto writes it unless the store's default graph already is the union (docs/stores.md).")
 @user_errors
-def load_command(project_dir: Path | None, endpoint: str, graph_store: str | None, timeout: float) -> None:
-    """Load the dataset into a SPARQL store, one named graph per file (Graph Store Protocol PUT)."""
+def load_command(project_dir: Path | None, endpoint: str, graph_store: str | None, timeout: float,
+                 layout: str) -> None:
+    """Load the dataset into a SPARQL store: one named graph per file (Graph Store Protocol PUT), and the
+    default graph as --layout says, so that canned queries work on the store as it is configured."""
     from . import gsp
     from .load import load_project
 
@@ -304,8 +312,10 @@ def load_command(project_dir: Path | None, endpoint: str, graph_store: str | Non
         click.echo(f"[{index}/{total}] PUT <{pushed.graph}> {pushed.triples} triples: HTTP {pushed.status}",
                    err=True)
 
-    done = gsp.push(dataset, url, timeout=timeout, progress=progress)
-    click.echo(f"loaded {len(done)} graphs ({sum(d.triples for d in done)} triples) into {url}")
+    result = gsp.load(dataset, endpoint, url, layout=layout, timeout=timeout, progress=progress)
+    named = [p for p in result.pushes if p.graph != gsp.DEFAULT_GRAPH]
+    click.echo(f"loaded {len(named)} named graphs ({result.quads:,} quads, {dataset.triples:,} distinct triples) "
+               f"into {url}; default graph {result.default_graph}")
 
 
 @main.command()

@@ -23,6 +23,7 @@ from ..load import Dataset, load_project
 from ..namespaces import PREFIXES
 from ..project import Project, find_project
 from .catalog import load_catalog
+from .holds import check_endpoint
 from .params import find_query, prepare, row_limit
 from .remote import run_canned_remote
 from .results import Results, Term, collect, syntax_error
@@ -76,6 +77,7 @@ def canned(name: str, *, project: Project | Path | str | None = None, endpoint: 
     """
     if endpoint:
         proj = project if isinstance(project, Project) else find_project(project)
+        check_endpoint(endpoint, proj, timeout)
         return run_canned_remote(endpoint, load_catalog(proj), name, params, timeout)
     return run_canned(dataset_for(project), name, params)
 
