@@ -101,17 +101,14 @@ def validate(project_dir: Path | None, sources: Path | None, fmt: str, fail_on: 
     2 the project cannot be loaded. A check that did not run is a warning, and a violation with
     CI=true unless --allow-skip names it.
     """
-    import os
-
     from .load import load_project
     from .project import find_project
     from .validate import validate as run_validation
     from .validate.report import RENDERERS
 
     dataset = load_project(find_project(project_dir))
-    strict = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
     report = run_validation(dataset, sources=sources, require_reasoner=require_reasoner, engine=engine,
-                            checks=checks or ALL_CHECKS, timeout=timeout, strict=strict, allow_skip=allow_skip)
+                            checks=checks or ALL_CHECKS, timeout=timeout, allow_skip=allow_skip)
     text = RENDERERS[fmt](report, fail_on)
     clikit.emit(text, output, styled=clikit.colour_report(text) if fmt == "text" else None)
     sys.exit(0 if report.conforms(fail_on) else 1)

@@ -19,7 +19,6 @@ so ``layout`` decides what else is written:
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ import pyoxigraph as ox
 
 from .errors import EndpointError
 from .load import Dataset
+from .query.holds import ask
 
 NTRIPLES = "application/n-triples"
 LAYOUTS = ("auto", "union", "named")
@@ -126,18 +126,6 @@ def _union_ntriples(dataset: Dataset) -> bytes:
     result = dataset.store.query("CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
                                  f"VALUES ?g {{ {graphs} }} GRAPH ?g {{ ?s ?p ?o }} }} }}")
     return result.serialize(format=ox.RdfFormat.N_TRIPLES)
-
-
-def ask(client: httpx.Client, endpoint: str, query: str) -> bool:
-    """A SPARQL ASK on ``endpoint`` (SPARQL 1.1 Protocol, POST form); EndpointError when it fails."""
-    try:
-        response = client.post(endpoint, data={"query": query},
-                                headers={"Accept": "application/sparql-results+json"})
-        response.raise_for_status()
-        return bool(json.loads(response.text)["boolean"])
-    except (httpx.HTTPError, ValueError, KeyError) as exc:
-        raise EndpointError(f"the endpoint did not answer an ASK query: {exc}", endpoint,
-                            "check that --endpoint is the store's SPARQL query URL") from exc
 
 
 def _default_graph_is_union(client: httpx.Client, endpoint: str, graph_store: str) -> bool:

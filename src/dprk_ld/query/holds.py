@@ -11,16 +11,29 @@ naming the store setting (or ``dprk-ld load --layout union``) that fixes it.
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pyoxigraph as ox
 
 from ..errors import EndpointError, LoadError
-from ..gsp import ask
 from ..project import Project
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 STORE_SETTINGS = ("Oxigraph: `oxigraph serve --union-default-graph`; Fuseki/TDB2: `tdb2:unionDefaultGraph true`; "
                   "GraphDB, Virtuoso and QLever show all graphs by default (docs/stores.md)")
+
+
+def ask(client: httpx.Client, endpoint: str, query: str) -> bool:
+    """A SPARQL ASK on ``endpoint`` (SPARQL 1.1 Protocol, POST form); EndpointError when it fails."""
+    try:
+        response = client.post(endpoint, data={"query": query},
+                                headers={"Accept": "application/sparql-results+json"})
+        response.raise_for_status()
+        return bool(json.loads(response.text)["boolean"])
+    except (httpx.HTTPError, ValueError, KeyError) as exc:
+        raise EndpointError(f"the endpoint did not answer an ASK query: {exc}", endpoint,
+                            "check that --endpoint is the store's SPARQL query URL") from exc
 
 
 def probe_triple(project: Project) -> ox.Triple | None:

@@ -18,6 +18,7 @@ does not excuse that check.
 from __future__ import annotations
 
 import gc
+import os
 import threading
 import time
 import traceback
@@ -89,15 +90,18 @@ def validate(
     engine: str = "auto",
     checks: tuple[str, ...] = ALL_CHECKS,
     timeout: float = DEFAULT_TIMEOUT,
-    strict: bool = False,
+    strict: bool | None = None,
     allow_skip: tuple[str, ...] = (),
 ) -> Report:
     """Run the selected checks and return one :class:`Report`.
 
-    ``timeout``: seconds each check may take. ``strict``: a check that did not run is a violation (the CLI
-    sets it when ``CI=true``), unless named in ``allow_skip``; ``require_reasoner`` is ``strict`` for owl.
+    ``timeout``: seconds each check may take. ``strict``: a check that did not run is a violation, unless
+    named in ``allow_skip`` (default: strict when ``$CI`` is true, as CI services set it);
+    ``require_reasoner`` is ``strict`` for owl.
     """
     report = Report()
+    if strict is None:
+        strict = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 
     def severe(name: str) -> bool:
         return (strict or (require_reasoner and name == "owl")) and name not in allow_skip
