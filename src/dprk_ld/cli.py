@@ -18,7 +18,7 @@ import click
 from . import clikit, curate
 from .errors import DprkError, SourceError
 
-ALL_CHECKS = ("shacl", "shapes", "owl", "vocabulary", "ontology", "citations", "queries")
+ALL_CHECKS = ("shacl", "shapes", "owl", "vocabulary", "ontology", "citations", "coverage", "queries")
 
 project_option = click.option(
     "--project",
@@ -112,6 +112,22 @@ def validate(project_dir: Path | None, sources: Path | None, fmt: str, fail_on: 
     text = RENDERERS[fmt](report, fail_on)
     clikit.emit(text, output, styled=clikit.colour_report(text) if fmt == "text" else None)
     sys.exit(0 if report.conforms(fail_on) else 1)
+
+
+@main.command("coverage")
+@project_option
+@click.option("--sources", required=True, type=click.Path(file_okay=False, path_type=Path), help="Article texts.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@clikit.output_option
+@user_errors
+def coverage_command(project_dir: Path | None, sources: Path, fmt: str, output: Path | None) -> None:
+    """Sentences of each article: cited by a claim, set aside with a reason, or neither (then exit 1)."""
+    from .load import load_project
+    from .validate.coverage import coverage
+
+    report = coverage(load_project(resolve_project(project_dir)), sources)
+    clikit.emit(report.render(fmt), output)
+    sys.exit(0 if report.complete else 1)
 
 
 @main.command("init")
@@ -318,11 +334,12 @@ def load_command(project_dir: Path | None, endpoint: str, graph_store: str | Non
 @main.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"),
               show_default=True, help="Folder to write the release into (an earlier release there is replaced).")
+@click.option("--sources", type=click.Path(file_okay=False, path_type=Path), help="Article texts: add coverage.html.")
 @click.option("--diff", "previous", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="A previous release folder: print the claims added, removed and changed since.")
 @project_option
 @user_errors
-def build(out_dir: Path, previous: Path | None, project_dir: Path | None) -> None:
+def build(out_dir: Path, sources: Path | None, previous: Path | None, project_dir: Path | None) -> None:
     """Build a versioned release: dumps, VoID/DCAT, CITATION.cff, ontology docs and a static site."""
     from .load import load_project
     from .publish import build_release, release_claims
@@ -334,7 +351,7 @@ def build(out_dir: Path, previous: Path | None, project_dir: Path | None) -> Non
     clikit.note("loading the dataset ...")
     dataset = load_project(resolve_project(project_dir))
     before = release_claims(previous) if previous else None  # read first: --out may be the same folder
-    summary = build_release(dataset, out_dir, progress=progress)
+    summary = build_release(dataset, out_dir, progress=progress, sources=sources)
     click.echo(f"wrote release {summary.version} (issued {summary.issued}) to {summary.out_dir}: "
                f"{len(summary.files)} files, {summary.total_bytes:,} bytes, {summary.triples:,} triples, "
                f"{summary.claims} claims, {summary.pages} pages")

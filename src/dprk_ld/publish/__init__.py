@@ -70,8 +70,13 @@ def _prepare(out_dir: Path) -> Path:
     return tmp
 
 
-def build_release(dataset: Dataset, out_dir: Path | str, *, progress: Progress | None = None) -> BuildSummary:
-    """Write the complete release of ``dataset`` into ``out_dir`` (replacing an earlier release there)."""
+def build_release(dataset: Dataset, out_dir: Path | str, *, progress: Progress | None = None,
+                  sources: Path | None = None) -> BuildSummary:
+    """Write the complete release of ``dataset`` into ``out_dir`` (replacing an earlier release there).
+
+    With ``sources`` (the folder of article texts) the release also has ``coverage.html``: each article's
+    sentences by status (cited, set aside, uncovered), as offsets, reasons and links, never the text.
+    """
     say = progress or (lambda _msg: None)
     out_dir = Path(out_dir).resolve()
     tmp = _prepare(out_dir)
@@ -98,6 +103,8 @@ def build_release(dataset: Dataset, out_dir: Path | str, *, progress: Progress |
                     graph_files={iri: f.relpath for iri, f in dataset.files.items()},
                     documents={describe.DATASET_IRI: void}, everything=Model(store))
         downloads = [(p.relative_to(tmp).as_posix(), _format_name(p), p.stat().st_size) for p in written]
+        if sources is not None:
+            downloads.append(_write_coverage_page(dataset, site, Path(sources), tmp, say))
         StaticSite(site, tmp, say).build(downloads, dataset)
         say("w3id.org redirect rules and static-host headers")
         hosting.write_hosting(tmp)
@@ -115,6 +122,17 @@ def build_release(dataset: Dataset, out_dir: Path | str, *, progress: Progress |
 
 
 WIKIDATA_DUMP = "dprk-ld-wikidata.nq"
+
+
+def _write_coverage_page(dataset: Dataset, site: Site, sources: Path, out: Path, say: Progress) -> tuple[str, str, int]:
+    """``coverage.html`` (:mod:`.coverage_page`), listed on the index like a download."""
+    from ..validate.coverage import coverage
+    from .coverage_page import PAGE, coverage_html
+
+    say(f"coverage of the articles in {sources}")
+    path = out / PAGE
+    path.write_text(coverage_html(site, coverage(dataset, sources, with_text=False)), encoding="utf-8")
+    return PAGE, "Coverage of the source articles (HTML: sentences by status, no article text)", path.stat().st_size
 
 
 def _write_wikidata_view(dataset: Dataset, out_dir: Path, say: Progress) -> list[Path]:

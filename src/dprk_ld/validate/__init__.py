@@ -5,7 +5,8 @@ Checks (each in its own module, each returning findings): SHACL on data/
 with HermiT (:mod:`.owl`, run in parallel with the rest since it is a JVM
 subprocess), vocabulary closure (:mod:`.vocabulary`), ontology QA
 (:mod:`.ontology`), citations and quotes (:mod:`.citations`), and the
-project's ``*-violation.rq`` queries (:mod:`.queries`).
+project's ``*-violation.rq`` queries (:mod:`.queries`), and with ``--sources`` the coverage of every
+sentence of every article (:mod:`.coverage`).
 
 Nothing is fetched from the network (:mod:`.offline`: owl:imports resolve to
 project files, SERVICE is refused). Every check has a time limit
@@ -28,10 +29,10 @@ from typing import Any
 
 from ..load import Dataset
 from ..project import ORIGIN_TEXT
-from . import citations, offline, ontology, owl, queries, shacl, vocabulary
+from . import citations, coverage, offline, ontology, owl, queries, shacl, vocabulary
 from .report import CheckRun, Finding, Report
 
-ALL_CHECKS = ("shacl", "shapes", "owl", "vocabulary", "ontology", "citations", "queries")
+ALL_CHECKS = ("shacl", "shapes", "owl", "vocabulary", "ontology", "citations", "coverage", "queries")
 #: seconds each check may run (``dprk-ld validate --timeout``)
 DEFAULT_TIMEOUT = owl.DEFAULT_TIMEOUT
 
@@ -149,6 +150,14 @@ def validate(
                 return found, f"{stats.citations} citations, {stats.quotes_checked} quotes checked against {sources}"
             return found, f"{stats.citations} citations, quotes not checked (no --sources)"
         run("citations", check_citations)
+    if "coverage" in checks:
+        def check_coverage() -> tuple[list[Finding], str]:
+            if not sources:
+                return [], "sentences not checked (no --sources)"
+            found, cov = coverage.check_coverage(dataset, sources)
+            return found, (f"{cov.sentences} sentences: {cov.count('cited')} cited, {cov.count('excluded')} set "
+                           f"aside, {cov.count('uncovered')} uncovered")
+        run("coverage", check_coverage)
     if "queries" in checks:
         run("queries", lambda: (queries.check_violation_queries(dataset), None))
     if owl_outcome is not None:
