@@ -33,7 +33,7 @@ from .. import curate
 from ..errors import ProjectError
 from ..namespaces import ID
 from ..project import bundled_root, find_project
-from .example import EXAMPLE_ARTICLE, EXAMPLE_QUOTE, actors_turtle, claims_turtle, header
+from .example import EXAMPLE_ARTICLE, EXAMPLE_QUOTE, actors_turtle, claims_turtle, exclusions_turtle, header
 
 SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -135,7 +135,7 @@ def init_project(dest: Path, *, title: str | None = None, base: str | None = Non
                                   publisher="agency:example-gazette", date=today.isoformat())
     write("data/actors.ttl", header(base) + actors_turtle())
     write("data/sources.ttl", header(base) + source)
-    write("data/claims.ttl", header(base) + claims_turtle() + "\n" + citation)
+    write("data/claims.ttl", header(base) + claims_turtle() + "\n" + citation + "\n" + exclusions_turtle())
     return InitResult(dest, sorted(set(written)), base, title)
 
 

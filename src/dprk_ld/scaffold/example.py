@@ -9,8 +9,10 @@ from __future__ import annotations
 EXAMPLE_ARTICLE = (
     "EXAMPLE ARTICLE. Written for the dprk-ld project template; it reports no real event and names no real "
     "state.\n\nRuritania and Freedonia have established diplomatic relations, the Ruritanian foreign ministry "
-    "said on Monday. The two governments will open embassies next year.\n"
+    "said on Monday.\n"
 )
+EXAMPLE_HEADING = "EXAMPLE ARTICLE."
+EXAMPLE_NOTE = "Written for the dprk-ld project template; it reports no real event and names no real state."
 EXAMPLE_QUOTE = "Ruritania and Freedonia have established diplomatic relations"
 
 
@@ -20,7 +22,7 @@ def header(base: str) -> str:
     return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in (
         ("dprk", "https://w3id.org/dprk-ld/ontology#"),
         ("state", ids + "state/"), ("agency", ids + "org/"), ("source", ids + "source/"),
-        ("claim", ids + "claim/"), ("citation", ids + "citation/"),
+        ("claim", ids + "claim/"), ("citation", ids + "citation/"), ("exclusion", ids + "exclusion/"),
         ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"), ("xsd", "http://www.w3.org/2001/XMLSchema#"),
         ("dcterms", "http://purl.org/dc/terms/"), ("schema", "https://schema.org/"),
     )) + "\n"
@@ -59,4 +61,25 @@ claim:example-relations a dprk:DiplomaticRelation ;
     dprk:rank dprk:NormalRank ;
     dprk:reviewStatus dprk:Reviewed ;
     dprk:citation citation:example-relations-c1 .
+"""
+
+
+def exclusions_turtle() -> str:
+    """The sentences of the example article that no claim cites, set aside with a reason (see `dprk-ld coverage`)."""
+    heading, note = EXAMPLE_ARTICLE.index(EXAMPLE_HEADING), EXAMPLE_ARTICLE.index(EXAMPLE_NOTE)
+    return f"""# Sentences set aside rather than cited: offsets and a reason, never the text (`dprk-ld coverage`).
+
+exclusion:example-heading a dprk:Exclusion ;
+    dprk:source source:example-001 ;
+    dprk:startOffset {heading} ;
+    dprk:endOffset {heading + len(EXAMPLE_HEADING)} ;
+    dprk:exclusionReason dprk:Heading ;
+    rdfs:comment "The example article's heading."@en .
+
+exclusion:example-note a dprk:Exclusion ;
+    dprk:source source:example-001 ;
+    dprk:startOffset {note} ;
+    dprk:endOffset {note + len(EXAMPLE_NOTE)} ;
+    dprk:exclusionReason dprk:NotAClaim ;
+    rdfs:comment "Says that the article is an example; it states nothing about the world."@en .
 """
