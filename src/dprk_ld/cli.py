@@ -7,55 +7,16 @@ stderr and an exit code: 0 conforms / success, 1 violations, 2 cannot load.
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
 from . import clikit, curate
-from .errors import DprkError, SourceError
+from .clikit import project_option, resolve_project, user_errors
+from .errors import SourceError
 
 ALL_CHECKS = ("shacl", "shapes", "owl", "vocabulary", "ontology", "citations", "coverage", "queries")
-
-project_option = click.option(
-    "--project",
-    "project_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Dataset project directory. Without it: $DPRK_LD_PROJECT, else the nearest folder at or above the "
-         "working directory with ontology/, shapes/ and data/ (like git), else the bundled DPRK dataset.",
-)
-
-
-def resolve_project(project_dir: Path | None) -> Any:
-    """The project a command works on (see dprk_ld.project), named on stderr so no run is ambiguous."""
-    from .project import find_project
-
-    project = find_project(project_dir)
-    clikit.note(f"project: {project.describe()}")
-    return project
-
-
-def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn a DprkError into a message on stderr and its exit code; never a traceback."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except DprkError as exc:
-            click.secho(f"error: {exc}", fg="red", err=True)
-            sys.exit(exc.exit_code)
-        except OSError as exc:  # a path the user gave cannot be read or written
-            where = f"{exc.filename}: " if exc.filename else ""
-            click.secho(f"error: {where}{exc.strerror or exc}", fg="red", err=True)
-            click.secho("  hint: check that the folder exists and is writable", fg="red", err=True)
-            sys.exit(2)
-
-    return wrapper
-
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="dprk-ld")

@@ -9,18 +9,26 @@
   in colour); the exit code is the same.
 - :func:`complete_query_names`: shell completion of canned-query names (click's ``shell_complete``).
 - :data:`PORT`: a TCP port, 1-65535.
+- :data:`project_option` (``--project``), :func:`resolve_project` (names the project used on stderr) and
+  :func:`user_errors` (a :class:`~dprk_ld.errors.DprkError` becomes a message and its exit code, never
+  a traceback): shared by every command of :mod:`dprk_ld.cli`.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 from click.shell_completion import CompletionItem
+
+from .errors import DprkError
 
 PORT = click.IntRange(1, 65535)
 SEVERITY_COLOURS = {"VIOLATION": "red", "WARNING": "yellow", "INFO": "cyan"}
@@ -109,3 +117,40 @@ def complete_query_names(ctx: click.Context, param: click.Parameter, incomplete:
         return []
     return [CompletionItem(name, help=query.title) for name, query in catalog.items()
             if name.startswith(incomplete)]
+
+
+project_option = click.option(
+    "--project",
+    "project_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dataset project directory. Without it: $DPRK_LD_PROJECT, else the nearest folder at or above the "
+         "working directory with ontology/, shapes/ and data/ (like git), else the bundled DPRK dataset.",
+)
+
+
+def resolve_project(project_dir: Path | None) -> Any:
+    """The project a command works on (see dprk_ld.project), named on stderr so no run is ambiguous."""
+    from .project import find_project
+
+    project = find_project(project_dir)
+    note(f"project: {project.describe()}")
+    return project
+
+
+def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a DprkError into a message on stderr and its exit code; never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except DprkError as exc:
+            click.secho(f"error: {exc}", fg="red", err=True)
+            sys.exit(exc.exit_code)
+        except OSError as exc:  # a path the user gave cannot be read or written
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.secho(f"error: {where}{exc.strerror or exc}", fg="red", err=True)
+            click.secho("  hint: check that the folder exists and is writable", fg="red", err=True)
+            sys.exit(2)
+
+    return wrapper
