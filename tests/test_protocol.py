@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from dprk_ld.errors import Refused, RequestError
-from dprk_ld.serve.protocol import check_query, parse_request, tokens
+from dprk_ld.query.guard import check_query
+from dprk_ld.query.lexer import tokens
+from dprk_ld.serve.protocol import parse_request
 
 FORM = "application/x-www-form-urlencoded"
 GRAPHS = {"https://w3id.org/dprk-ld/graph/data/a000.ttl"}

@@ -1,8 +1,11 @@
 """The W3C SPARQL 1.1 Protocol tests, driven from their manifest, against the app in process.
 
 The manifest and data live in ../shared/w3c/sparql-protocol (not copied here). Query tests load
-the test's ``ut:graphData`` files as named graphs and must pass as written. Update tests must be
-refused (4xx) and must change nothing: this endpoint is read-only.
+the test's ``ut:graphData`` files as named graphs and must pass as written. The endpoint refuses
+(403) a ``default-graph-uri``/``named-graph-uri`` outside its dataset, as it refuses such a FROM
+(docs/serve.md); so every graph a test's requests name is part of the test's dataset — empty when
+the suite ships no data for it (``data0.rdf``), as an endpoint that loaded it would see an empty one.
+Update tests must be refused (4xx) and must change nothing: this endpoint is read-only.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import asyncio
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pyoxigraph as ox
@@ -55,6 +59,11 @@ def _dataset(test: URIRef, tmp_path: Path) -> Dataset:
         store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(iri))
                      for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
         files[iri] = SourceFile(SUITE / path.name, "data", path.name)
+    for req in _requests(test):
+        named = parse_qsl(urlsplit(req["path"]).query) + parse_qsl(req["body"] or "")
+        for key, value in named:
+            if key in ("default-graph-uri", "named-graph-uri"):
+                store.add_graph(ox.NamedNode(value))
     return Dataset(Project(tmp_path, tuple(files.values()), ()), store, files, len(store))
 
 

@@ -77,3 +77,12 @@ class RequestError(DprkError):
                  hint: str | None = None) -> None:
         super().__init__(message, location, hint)
         self.http_status = status
+
+
+class Unavailable(RequestError):
+    """The service cannot take the request now (busy, over time, over memory): 503, with ``Retry-After``."""
+
+    def __init__(self, message: str, retry_after: int = 5, location: str | None = None,
+                 hint: str | None = None) -> None:
+        super().__init__(message, 503, location, hint)
+        self.retry_after = retry_after

@@ -18,11 +18,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..errors import ParameterError, QueryError
+from ..errors import DprkError, ParameterError, QueryError
 from ..load import Dataset, load_project
 from ..namespaces import PREFIXES
 from ..project import Project, find_project
 from .catalog import load_catalog
+from .guard import check_query
 from .holds import check_endpoint
 from .params import find_query, prepare, row_limit
 from .remote import run_canned_remote
@@ -31,7 +32,16 @@ from .results import Results, Term, collect, syntax_error
 
 def run_sparql(dataset: Dataset, text: str, substitutions: Mapping[str, Term] | None = None,
                where: str = "query") -> Results:
-    """Run a query on the embedded store (default graph = union of all graphs; published prefixes known)."""
+    """Run a query on the embedded store (default graph = union of all graphs; published prefixes known).
+
+    The query first passes :func:`~dprk_ld.query.guard.check_query` — the same structure bounds and
+    refusals as the web service — so no query can crash the process (the engine's parser overflows
+    its stack on deeply nested queries) or make it connect anywhere (SERVICE).
+    """
+    try:
+        check_query(text, None, None, PREFIXES)
+    except DprkError as exc:
+        raise type(exc)(exc.message, where if exc.location in (None, "query") else exc.location, exc.hint) from None
     subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
     try:
         result = dataset.store.query(text, use_default_graph_as_union=True, prefixes=PREFIXES,

@@ -35,15 +35,25 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..errors import DprkError
+from ..errors import DprkError, Unavailable
 from ..load import Dataset
 from ..namespaces import ONTOLOGY_IRI
+from ..query.guard import DEFAULT_BOUNDS, Bounds
 from ..reconciliation.http import routes as reconciliation_routes
 from . import http, linked, routes
-from .execute import DEFAULT_INLINE_UNDER_S
+from .hardening import HEADER_TIMEOUT_ENV, HEADER_TIMEOUT_S, MAX_HEADER_BYTES, GuardedH11Protocol, SecurityHeaders
 from .negotiation import choose_format
 from .responses import LIMIT_HEADER, TRUNCATED_HEADER, error_response
-from .service import DEFAULT_MAX_BODY, DEFAULT_MAX_CONCURRENT, DEFAULT_MAX_RESULTS, DEFAULT_TIMEOUT_S, Limits, Service
+from .service import (
+    DEFAULT_MAX_BODY,
+    DEFAULT_MAX_CONCURRENT,
+    DEFAULT_MAX_RESULTS,
+    DEFAULT_MEMORY_MB,
+    DEFAULT_QUEUE,
+    DEFAULT_TIMEOUT_S,
+    Limits,
+    Service,
+)
 
 log = logging.getLogger("dprk_ld.serve")
 
@@ -67,8 +77,10 @@ def allow(request: Request) -> dict[str, str]:
 
 async def dprk_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DprkError)
-    return error_response(request, exc.http_status, exc.message, exc.location, exc.hint,
-                          allow(request) if exc.http_status == 405 else None)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Unavailable) else None
+    if exc.http_status == 405:
+        headers = allow(request)
+    return error_response(request, exc.http_status, exc.message, exc.location, exc.hint, headers)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
@@ -87,7 +99,8 @@ async def bug(request: Request, exc: Exception) -> Response:
 
 def create_app(dataset: Dataset, *, timeout_s: float = DEFAULT_TIMEOUT_S,
                max_results: int = DEFAULT_MAX_RESULTS, max_body: int = DEFAULT_MAX_BODY,
-               max_concurrent: int = DEFAULT_MAX_CONCURRENT, inline_under_s: float = DEFAULT_INLINE_UNDER_S,
+               max_concurrent: int = DEFAULT_MAX_CONCURRENT, memory_mb: int = DEFAULT_MEMORY_MB,
+               queue: int = DEFAULT_QUEUE, bounds: Bounds = DEFAULT_BOUNDS,
                wikidata_view: bool = False) -> Starlette:
     """The ASGI app serving ``dataset`` (loaded once, shared read-only by every request).
 
@@ -98,13 +111,16 @@ def create_app(dataset: Dataset, *, timeout_s: float = DEFAULT_TIMEOUT_S,
 
         if not dataset.store.contains_named_graph(ox.NamedNode(VIEW_GRAPH)):
             add_wikidata_view(dataset)
-    service = Service(dataset, Limits(timeout_s, max_results, max_body, max_concurrent), inline_under_s)
+    service = Service(dataset, Limits(timeout_s, max_results, max_body, max_concurrent, memory_mb, queue,
+                                      bounds=bounds))
+    # SecurityHeaders innermost: it hashes the inline blocks of the HTML body before compression
     middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"],
                              expose_headers=[TRUNCATED_HEADER, LIMIT_HEADER, "ETag", "Link", "Location"]),
-                  *http.middleware(dataset_modified(dataset))]
+                  *http.middleware(dataset_modified(dataset)), Middleware(SecurityHeaders)]
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await service.pool.start()  # every worker up before the first request
         yield
         service.close()
 
@@ -113,7 +129,7 @@ def create_app(dataset: Dataset, *, timeout_s: float = DEFAULT_TIMEOUT_S,
                     exception_handlers={DprkError: dprk_error, HTTPException: http_error, Exception: bug})
     app.state.service = service
     app.state.dataset = dataset
-    app.state.runner = service.runner
+    app.state.pool = service.pool
     return app
 
 
@@ -123,22 +139,40 @@ def dataset_modified(dataset: Dataset) -> float:
     return max(times, default=0.0)
 
 
-def serve(dataset: Dataset, host: str = "127.0.0.1", port: int = 8000, **options: Any) -> None:
+#: uvicorn's connection-level limits (docs/serve.md): connections, keep-alive, head size and time
+MAX_CONNECTIONS = 256
+
+
+def uvicorn_options(max_connections: int = MAX_CONNECTIONS,
+                    header_timeout_s: float = HEADER_TIMEOUT_S) -> dict[str, Any]:
+    """Connection limits for uvicorn: a connection cap (503 beyond it), 5 s keep-alive, the request head
+    bounded in size (431) and in time (408) by :class:`GuardedH11Protocol`."""
+    os.environ[HEADER_TIMEOUT_ENV] = str(header_timeout_s)
+    GuardedH11Protocol.header_timeout_s = header_timeout_s
+    return {"http": GuardedH11Protocol, "limit_concurrency": max_connections, "timeout_keep_alive": 5,
+            "h11_max_incomplete_event_size": 2 * MAX_HEADER_BYTES, "timeout_graceful_shutdown": 5,
+            "server_header": False, "log_level": "info"}
+
+
+def serve(dataset: Dataset, host: str = "127.0.0.1", port: int = 8000, max_connections: int = MAX_CONNECTIONS,
+          header_timeout_s: float = HEADER_TIMEOUT_S, **options: Any) -> None:
     """Serve ``dataset`` with uvicorn (one process) until interrupted; ``options`` go to :func:`create_app`."""
     import uvicorn
 
-    uvicorn.run(create_app(dataset, **options), host=host, port=port, log_level="info", loop="auto",
-                http="auto")
+    uvicorn.run(create_app(dataset, **options), host=host, port=port,
+                **uvicorn_options(max_connections, header_timeout_s))
 
 
 def serve_project(project_dir: Path | None, host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
+                  max_connections: int = MAX_CONNECTIONS, header_timeout_s: float = HEADER_TIMEOUT_S,
                   **options: Any) -> None:
     """Load the project and serve it; ``workers`` > 1 starts that many uvicorn worker processes, each
-    loading the dataset itself (memory grows by one loaded dataset per worker)."""
+    loading the dataset itself and keeping its own query workers."""
     if workers <= 1:
         from ..load import load_project
 
-        serve(load_project(project_dir), host=host, port=port, **options)
+        serve(load_project(project_dir), host=host, port=port, max_connections=max_connections,
+              header_timeout_s=header_timeout_s, **options)
         return
     import uvicorn
 
@@ -147,7 +181,7 @@ def serve_project(project_dir: Path | None, host: str = "127.0.0.1", port: int =
     find_project(project_dir)  # a wrong --project fails here, once, not in every worker
     os.environ[CONFIG_ENV] = json.dumps({"project": str(project_dir) if project_dir else None, **options})
     uvicorn.run("dprk_ld.serve.app:app_from_environment", factory=True, host=host, port=port, workers=workers,
-                log_level="info")
+                **uvicorn_options(max_connections, header_timeout_s))
 
 
 def app_from_environment() -> Starlette:
@@ -161,4 +195,5 @@ def app_from_environment() -> Starlette:
     return create_app(dataset, **config)
 
 
-__all__ = ["create_app", "serve", "serve_project", "app_from_environment", "choose_format", "ONTOLOGY_IRI"]
+__all__ = ["create_app", "serve", "serve_project", "app_from_environment", "choose_format", "uvicorn_options",
+           "HEADER_TIMEOUT_S", "ONTOLOGY_IRI"]

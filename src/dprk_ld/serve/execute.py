@@ -1,33 +1,19 @@
-"""Bounded query execution for the web service (:mod:`dprk_ld.serve`).
+"""Running one query and serialising its answer: the work a query worker does (:mod:`.worker`).
 
-Implements the limits of the read-only SPARQL 1.1 Protocol endpoint: a query runs in a bounded pool
-of worker threads (``max_concurrent``); waiting for a slot counts against ``timeout_s``. When the
-deadline passes the client gets 503 at once and the worker stops at the next solution (or the next
-8 KiB of output) it produces; pyoxigraph cannot cancel a query inside one step (a big sort or
-aggregate before the first row), so such a query runs on in its thread and keeps its slot until it
-ends — runaway queries cannot pile up beyond ``max_concurrent``.
-
-Two shortcuts keep small queries cheap (``benchmarks/serve.py`` measures them):
-
-* **serialised by pyoxigraph**: ASK answers, and SELECT answers whose outer ``LIMIT`` is within the
-  result cap, are written by pyoxigraph straight into the negotiated SPARQL results format (JSON,
-  XML, CSV, TSV) — no Python object per row. Other answers are read row by row and cut at the cap.
-* **known-fast work runs inline**: the store never changes while the server runs, so the same work
-  (query text, dataset, format, cap) costs about the same every time. Work that took under
-  ``inline_under_s`` in a worker thread runs on the event loop next time, saving the thread hop;
-  if an inline run ever takes five times that it goes back to the threads. The event loop is thus
-  never blocked for more than a few milliseconds by a query.
+Implements the result side of the SPARQL 1.1 Protocol (§2.1.6 result formats; SPARQL 1.1 Query
+Results JSON/XML/CSV/TSV, RDF syntaxes for graphs) for one :class:`Job`, under a cap on rows (or
+triples): answers beyond it are cut and say so. Where pyoxigraph can write the negotiated format
+itself — ASK answers, and SELECT answers whose outer ``LIMIT`` is within the cap — it does, with
+no Python object per row; other answers are read row by row and rendered here (HTML tables too).
+This module runs no thread and keeps no clock of its own: isolation, deadlines and memory caps are
+the pool's (:mod:`dprk_ld.serve.pool`), which kills a worker rather than asking a query to stop.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-import queue
 import threading
 import time
-from collections.abc import Callable, Hashable
-from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,129 +27,9 @@ from ..query.render import json_term, render
 from .negotiation import candidates, choose_format, media_type
 from .pages import results_page
 
-DEFAULT_INLINE_UNDER_S = 0.002
-
-
-class DaemonPool(Executor):
-    """A fixed pool of daemon worker threads (the ``concurrent.futures.Executor`` interface).
-
-    ``ThreadPoolExecutor`` joins its workers at interpreter exit, and pyoxigraph cannot cancel a
-    query inside one evaluation step (a big aggregate or sort): a runaway query would keep the
-    server from stopping until it ends. Daemon workers let the process exit at once.
-    """
-
-    def __init__(self, max_workers: int, thread_name_prefix: str = "pool") -> None:
-        self._max_workers = max_workers
-        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self._threads = [threading.Thread(target=self._work, name=f"{thread_name_prefix}_{i}", daemon=True)
-                         for i in range(max_workers)]
-        for thread in self._threads:
-            thread.start()
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
-        future: Future = Future()
-        self._queue.put((future, fn, args, kwargs))
-        return future
-
-    def _work(self) -> None:
-        while (item := self._queue.get()) is not None:
-            future, fn, args, kwargs = item
-            if not future.set_running_or_notify_cancel():
-                continue
-            try:
-                future.set_result(fn(*args, **kwargs))
-            except BaseException as exc:  # noqa: BLE001 - handed to the awaiting request
-                future.set_exception(exc)
-
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        if cancel_futures:
-            pending = []
-            while True:
-                try:
-                    pending.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            for item in pending:
-                if item is not None:
-                    item[0].cancel()
-        for _ in self._threads:
-            self._queue.put(None)
-        if wait:
-            for thread in self._threads:
-                thread.join()
-
 
 class Cancelled(Exception):
-    """The deadline passed while a worker was producing results; nobody waits for them any more."""
-
-
-class Runner:
-    """Runs blocking query work in at most ``max_concurrent`` threads under a deadline, or inline
-    when the same work (``key``) is known to be fast."""
-
-    def __init__(self, timeout_s: float, max_concurrent: int,
-                 inline_under_s: float = DEFAULT_INLINE_UNDER_S, memory: int = 4096) -> None:
-        self.timeout_s = timeout_s
-        self.max_concurrent = max_concurrent
-        self.inline_under_s = inline_under_s
-        self.memory = memory
-        self.fast: dict[Hashable, None] = {}
-        self.executor = DaemonPool(max_concurrent, thread_name_prefix="dprk-sparql")
-        self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
-
-    def _semaphore(self) -> asyncio.Semaphore:
-        loop = asyncio.get_running_loop()
-        if self._slots is None or self._slots[0] is not loop:
-            self._slots = (loop, asyncio.Semaphore(self.max_concurrent))
-        return self._slots[1]
-
-    def _timed(self, key: Hashable | None, work: Callable[[float, threading.Event], Any], deadline: float,
-               cancelled: threading.Event) -> Any:
-        start = time.perf_counter()
-        result = work(deadline, cancelled)
-        if key is not None and time.perf_counter() - start < self.inline_under_s:
-            if len(self.fast) >= self.memory:
-                self.fast.clear()
-            self.fast[key] = None
-        return result
-
-    async def run(self, work: Callable[[float, threading.Event], Any], key: Hashable | None = None) -> Any:
-        """``work(deadline, cancelled)``: inline when ``key`` is known to be fast, else in a worker
-        thread; 503 when no slot frees or time runs out."""
-        if key is not None and key in self.fast:
-            start = time.perf_counter()
-            try:
-                return work(time.monotonic() + self.timeout_s, threading.Event())
-            finally:
-                if time.perf_counter() - start > 5 * self.inline_under_s:
-                    self.fast.pop(key, None)
-        slots = self._semaphore()
-        deadline = time.monotonic() + self.timeout_s
-        try:
-            await asyncio.wait_for(slots.acquire(), self.timeout_s)
-        except asyncio.TimeoutError:
-            raise RequestError(f"the server is busy: all {self.max_concurrent} query slots stayed taken for "
-                               f"{self.timeout_s:g} s", 503, hint="retry later") from None
-        cancelled = threading.Event()
-        future = asyncio.get_running_loop().run_in_executor(self.executor, self._timed, key, work, deadline,
-                                                            cancelled)
-
-        def done(fut: asyncio.Future[Any]) -> None:
-            slots.release()
-            if not fut.cancelled():
-                fut.exception()  # retrieved, so an abandoned failure is not logged as unhandled
-
-        future.add_done_callback(done)
-        try:
-            return await asyncio.wait_for(asyncio.shield(future), max(deadline - time.monotonic(), 0.001))
-        except asyncio.TimeoutError:
-            cancelled.set()
-            raise RequestError(f"the query ran longer than the time limit of {self.timeout_s:g} s", 503,
-                               hint="make it more selective (a LIMIT, fewer OPTIONALs) or run it on a "
-                                    "store of your own (`dprk-ld load`)") from None
-
-    def close(self) -> None:
-        self.executor.shutdown(wait=False, cancel_futures=True)
+    """The deadline passed while results were produced (only when a caller gives a finite deadline)."""
 
 
 @dataclass(frozen=True)

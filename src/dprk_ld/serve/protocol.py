@@ -6,31 +6,24 @@ Implements §2.1 (query operation: GET, POST with ``application/x-www-form-urlen
 carrying its HTTP status. It also decides what a read-only endpoint refuses before anything runs:
 SPARQL Update (§2.2 operations, refused with 403), ``SERVICE`` (federation would make the server
 request other hosts), ``LOAD``, and ``FROM``/``FROM NAMED`` of an IRI that is not one of the
-dataset's graphs. Those checks work on tokens of the query text (SPARQL 1.1 Query §19.8 terminals)
-so that keywords inside strings, IRIs, comments, variables and prefixed names do not count; the
-text is scanned both as written and with ``\\uXXXX`` escapes expanded (§19.2), and refused if
-either reading shows a forbidden keyword.
+dataset's graphs. The query text itself is checked by :func:`dprk_ld.query.guard.check_query`
+(re-exported here), which the command line uses too.
 
 No I/O happens here; :mod:`dprk_ld.serve` calls these functions.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urljoin
+from urllib.parse import parse_qsl
 
 from ..errors import Refused, RequestError
+from ..query.guard import READ_ONLY_HINT, QueryCheck, check_query
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 UPDATE_PARAMS = ("update", "using-graph-uri", "using-named-graph-uri")
-UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD",
-                             "WITH"})
-QUERY_KEYWORDS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
-READ_ONLY_HINT = "this endpoint is read-only; load the dataset into your own store with `dprk-ld load`"
 
 
 @dataclass(frozen=True)
@@ -123,129 +116,4 @@ def parse_request(method: str, content_type: str | None, query_string: str, body
     )
 
 
-# --- tokens of the query text (SPARQL 1.1 Query §19.8), enough to find keywords reliably ---------------
-
-_TOKEN = re.compile(
-    r"""(?P<ws>\s+)
-    |(?P<comment>\#[^\n\r]*)
-    |(?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-        |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
-    |(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    |(?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]*)
-    |(?P<pname>(?:[^\W\d][\w.-]*)?:(?:[\w:%\\.-]|\\.)*)
-    |(?P<word>[^\W\d]\w*)
-    |(?P<num>\d+)
-    |(?P<other>.)""",
-    re.VERBOSE | re.DOTALL,
-)
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str
-    text: str
-
-
-def tokens(text: str) -> list[Token]:
-    """The significant tokens of a SPARQL text (whitespace and comments dropped)."""
-    out: list[Token] = []
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "other"
-        if kind in ("ws", "comment"):
-            continue
-        out.append(Token(kind, match.group()))
-    return out
-
-
-def _unescape(text: str) -> str:
-    def repl(m: re.Match[str]) -> str:
-        code = int(m.group(1) or m.group(2), 16)
-        return chr(code) if code <= 0x10FFFF else m.group()
-
-    return _ESCAPE.sub(repl, text)
-
-
-def _resolve(token: Token, prefixes: dict[str, str], base: str | None) -> str | None:
-    if token.kind == "iri":
-        iri = token.text[1:-1]
-        return urljoin(base, iri) if base and not re.match(r"^[A-Za-z][\w+.-]*:", iri) else iri
-    if token.kind == "pname":
-        prefix, _, local = token.text.partition(":")
-        ns = prefixes.get(prefix)
-        return None if ns is None else ns + re.sub(r"\\(.)", r"\1", local)
-    return None
-
-
-@dataclass(frozen=True)
-class QueryCheck:
-    """What :func:`check_query` learnt: the query form and whether the query names its own dataset."""
-
-    form: str  # select, ask, construct, describe, or "" (not found: let the parser report it)
-    has_dataset: bool  # FROM or FROM NAMED present
-    #: the outer query's ``LIMIT n`` (outside every group, so not a subquery's), None when it has none
-    limit: int | None = None
-
-
-def _check(toks: list[Token], allowed_graphs: Collection[str] | None, base: str | None,
-           prefixes: dict[str, str]) -> QueryCheck:
-    form = ""
-    has_dataset = False
-    limit: int | None = None
-    depth = 0
-    i = 0
-    while i < len(toks):
-        tok = toks[i]
-        if tok.kind == "other" and tok.text in "{}":
-            depth += 1 if tok.text == "{" else -1
-        word = tok.text.upper() if tok.kind == "word" else ""
-        if word == "LIMIT" and depth == 0 and i + 1 < len(toks) and toks[i + 1].kind == "num":
-            limit = int(toks[i + 1].text)
-        if word == "PREFIX" and i + 2 < len(toks) and toks[i + 1].kind == "pname":
-            iri = _resolve(toks[i + 2], prefixes, base)
-            prefixes[toks[i + 1].text.partition(":")[0]] = iri or ""
-            i += 3
-            continue
-        if word == "BASE" and i + 1 < len(toks) and toks[i + 1].kind == "iri":
-            base = _resolve(toks[i + 1], prefixes, base)
-            i += 2
-            continue
-        if word and not form:
-            form = word
-            if word in UPDATE_KEYWORDS:
-                raise Refused(f"SPARQL Update ({word}) is not accepted", hint=READ_ONLY_HINT)
-        if word == "SERVICE":
-            raise Refused("SERVICE (federated query) is refused: this server makes no requests of its own",
-                          hint="run federated queries from your own SPARQL client or store")
-        if word == "LOAD":
-            raise Refused("LOAD is refused: this server fetches nothing", hint=READ_ONLY_HINT)
-        if word == "FROM":
-            has_dataset = True
-        if word == "FROM" and allowed_graphs is not None:
-            j = i + 1
-            if j < len(toks) and toks[j].kind == "word" and toks[j].text.upper() == "NAMED":
-                j += 1
-            iri = _resolve(toks[j], prefixes, base) if j < len(toks) else None
-            if iri is not None and iri not in allowed_graphs:
-                raise Refused(f"FROM <{iri}> is not a graph of this dataset; the server fetches nothing",
-                              hint="list the dataset's graphs with SELECT DISTINCT ?g { GRAPH ?g {} }")
-        i += 1
-    return QueryCheck(form.lower() if form in QUERY_KEYWORDS else "", has_dataset, limit)
-
-
-def check_query(text: str, allowed_graphs: Collection[str] | None = None, base_iri: str | None = None,
-                prefixes: Mapping[str, str] | None = None) -> QueryCheck:
-    """Refuse what a read-only, self-contained endpoint must not run; return the query form keyword.
-
-    Raises :class:`Refused` (403) for updates, SERVICE, LOAD and FROM of an IRI outside
-    ``allowed_graphs`` (None: no FROM check); ``prefixes`` are those known without a PREFIX line.
-    An unknown query form gives ``form == ""``: the SPARQL parser then reports the syntax error.
-    ``limit`` is the outer query's LIMIT as written; a bound on the number of solutions only once the
-    parser has accepted the query.
-    """
-    result = _check(tokens(text), allowed_graphs, base_iri, dict(prefixes or {}))
-    unescaped = _unescape(text)
-    if unescaped != text:
-        _check(tokens(unescaped), allowed_graphs, base_iri, dict(prefixes or {}))
-        result = QueryCheck(result.form, result.has_dataset, None)  # escapes may hide braces: no bound
-    return result
+__all__ = ["ParsedRequest", "QueryCheck", "check_query", "parse_request"]

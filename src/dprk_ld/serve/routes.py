@@ -10,6 +10,8 @@ so it can be mounted and tested alone (``Starlette(routes=[Route("/x", route)])`
 
 from __future__ import annotations
 
+import asyncio
+
 import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -30,8 +32,19 @@ def service_of(request: Request) -> Service:
     return request.app.state.service
 
 
-async def read_body(request: Request, max_body: int) -> bytes:
-    """The request body, refused with 413 as soon as it passes ``max_body`` bytes."""
+BODY_TIMEOUT_S = 30.0
+
+
+async def read_body(request: Request, max_body: int, timeout_s: float = BODY_TIMEOUT_S) -> bytes:
+    """The request body: 413 as soon as it passes ``max_body`` bytes, 408 if it takes over ``timeout_s``."""
+    try:
+        async with asyncio.timeout(timeout_s):
+            return await _read_body(request, max_body)
+    except TimeoutError:
+        raise RequestError(f"the request body did not arrive within {timeout_s:g} s", 408) from None
+
+
+async def _read_body(request: Request, max_body: int) -> bytes:
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > max_body:
         raise RequestError(f"request body of {length} bytes exceeds the limit of {max_body}", 413)
@@ -58,6 +71,7 @@ async def sparql(request: Request) -> Response:
         if fmt.name == "html":
             return html(service.site.query_form_page())
         return graph_response(Results("graph", triples=service.site.service_description(endpoint)), fmt)
+    service.dataset_of(parsed)
     check = service.check(parsed.query, endpoint)
     fmt = choose_format(accept, candidates(check.form), parsed.format) if check.form else None
     answer = await service.sparql(parsed, endpoint, fmt, check, accept)

@@ -4,7 +4,7 @@
 request changes except bounded caches. It decides the protocol dataset of a query (SPARQL 1.1
 Protocol §2.1.4: ``default-graph-uri``/``named-graph-uri``, else the query's FROM, else the union of
 the dataset's graphs; canned queries see the project's files only) and hands a :class:`Job` to the
-runner.
+worker pool (:mod:`dprk_ld.serve.pool`): no client's query runs in the server process.
 """
 
 from __future__ import annotations
@@ -14,22 +14,26 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..errors import QueryError, RequestError
+from ..errors import QueryError, Refused, RequestError
 from ..formats import Format
 from ..load import Dataset
 from ..namespaces import PREFIXES
 from ..query import prepare
 from ..query.catalog import CannedQuery, load_catalog
+from ..query.guard import DEFAULT_BOUNDS, Bounds, QueryCheck, check_query
 from . import pages
 from .cache import ByteLRU
-from .execute import DEFAULT_INLINE_UNDER_S, Job, Rendered, Runner, run_job
-from .protocol import ParsedRequest, QueryCheck, check_query
+from .execute import Job, Rendered
+from .pool import WorkerPool
+from .protocol import ParsedRequest
 
 DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_MAX_RESULTS = 10_000
 DEFAULT_MAX_BODY = 1_048_576
 DEFAULT_MAX_CONCURRENT = 4
 DEFAULT_CACHE_BYTES = 8 * 1024 * 1024
+DEFAULT_MEMORY_MB = 1024
+DEFAULT_QUEUE = 32
 
 
 @dataclass(frozen=True)
@@ -40,17 +44,21 @@ class Limits:
     max_results: int = DEFAULT_MAX_RESULTS
     max_body: int = DEFAULT_MAX_BODY
     max_concurrent: int = DEFAULT_MAX_CONCURRENT
+    memory_mb: int = DEFAULT_MEMORY_MB
+    queue: int = DEFAULT_QUEUE
     cache_bytes: int = DEFAULT_CACHE_BYTES
+    bounds: Bounds = DEFAULT_BOUNDS
 
     def as_dict(self) -> dict[str, Any]:
         return {"timeout_s": self.timeout_s, "max_results": self.max_results, "max_body": self.max_body,
-                "max_concurrent": self.max_concurrent}
+                "max_concurrent": self.max_concurrent, "memory_mb": self.memory_mb, "queue": self.queue,
+                "max_query_chars": self.bounds.max_chars, "max_depth": self.bounds.max_depth}
 
 
 class Service:
     """One dataset served: pages, canned queries, the graphs a query may name, and the query runner."""
 
-    def __init__(self, dataset: Dataset, limits: Limits, inline_under_s: float = DEFAULT_INLINE_UNDER_S) -> None:
+    def __init__(self, dataset: Dataset, limits: Limits) -> None:
         self.dataset = dataset
         self.limits = limits
         store = dataset.store
@@ -61,23 +69,28 @@ class Service:
         self.catalog: dict[str, CannedQuery] = load_catalog(dataset.project) if dataset.project.queries else {}
         self.site = pages.LivePages(dataset, self.catalog, limits.as_dict(), sorted(self.graphs))
         self.checks: ByteLRU[QueryCheck] = ByteLRU(limits.cache_bytes)
-        self.runner = Runner(limits.timeout_s, limits.max_concurrent, inline_under_s)
+        self.pool = WorkerPool(lambda path: store.dump(path, format=ox.RdfFormat.N_QUADS), limits.max_concurrent,
+                               limits.timeout_s, limits.memory_mb, limits.queue)
 
     def check(self, text: str, base: str) -> QueryCheck:
         """:func:`check_query`, remembered in a byte-bounded cache (the graphs never change while serving)."""
         key = (text, base)
         check = self.checks.get(key)
         if check is None:
-            check = check_query(text, self.graphs, base, PREFIXES)
+            check = check_query(text, self.graphs, base, PREFIXES, self.limits.bounds)
             self.checks.put(key, check)
         return check
 
     def bounded(self, check: QueryCheck) -> bool:
         return check.limit is not None and check.limit <= self.limits.max_results
 
-    async def run(self, job: Job, key: Any) -> Rendered:
-        store = self.dataset.store
-        return await self.runner.run(lambda deadline, cancelled: run_job(store, job, deadline, cancelled), key)
+    def dataset_of(self, parsed: ParsedRequest) -> None:
+        """Refuse a protocol dataset (``default-graph-uri``, ``named-graph-uri``) outside the store's graphs,
+        as FROM and FROM NAMED are refused (403)."""
+        for iri in parsed.default_graph_uris + parsed.named_graph_uris:
+            if iri not in self.graphs:
+                raise Refused(f"<{iri[:200]}> is not a graph of this dataset; the server fetches nothing",
+                              hint="list the dataset's graphs with SELECT DISTINCT ?g { GRAPH ?g {} }")
 
     async def sparql(self, parsed: ParsedRequest, endpoint: str, fmt: Format | None, check: QueryCheck,
                      accept: str | None) -> Rendered:
@@ -89,9 +102,7 @@ class Service:
                   default_graph=parsed.default_graph_uris if dataset else None,
                   named_graphs=parsed.named_graph_uris if dataset else None,
                   bounded=self.bounded(check), page=(("query", parsed.query),))
-        key = ("sparql", parsed.query, endpoint, parsed.default_graph_uris, parsed.named_graph_uris,
-               fmt.name if fmt else None)
-        return await self.run(job, key)
+        return await self.pool.run(job)
 
     async def canned(self, query: CannedQuery, params: dict[str, str], fmt: Format | None) -> Rendered:
         """Run a canned query with its parameters bound; ``fmt`` None: an HTML table for its page."""
@@ -104,8 +115,7 @@ class Service:
         job = Job(text, self.limits.max_results, fmt.name if fmt else "html", union=True,
                   default_graph=files, named_graphs=files, bounded=self.bounded(check),
                   where=f"queries/{query.name}.rq", page=(("title", query.title),))
-        key = ("canned", query.name, tuple(sorted(params.items())), fmt.name if fmt else None)
-        return await self.run(job, key)
+        return await self.pool.run(job)
 
     def close(self) -> None:
-        self.runner.close()
+        self.pool.close()

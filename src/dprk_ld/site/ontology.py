@@ -119,7 +119,7 @@ def _label(pairs: list[tuple[str, Any]]) -> str | None:
 def _local_term(site: Site, links: Links, value: Any, triples: list[ox.Triple]) -> Markup:
     """A term of a document that is not in the model (the dataset description): plain links."""
     if isinstance(value, ox.NamedNode):
-        return Markup('<a href="{}">{}</a>').format(links.iri(value.value), compact(value.value))
+        return link(None, links, value.value, compact(value.value))
     return term(site.model, links, value)
 
 

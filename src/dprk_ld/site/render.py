@@ -15,6 +15,7 @@ import jinja2
 import pyoxigraph as ox
 from markupsafe import Markup, escape
 
+from ..security import is_linkable
 from .links import Links
 from .model import Model, Term, compact
 
@@ -35,7 +36,10 @@ def link(model: Model | None, links: Links, iri: str, text: str | None = None) -
     """A link to ``iri`` with its label (or ``text``; without a model, its prefixed name) and the full
     IRI as its title."""
     shown = text or (model.label(iri) if model is not None else compact(iri))
-    return Markup('<a href="{}" title="{}">{}</a>').format(links.iri(iri), iri, shown)
+    target = links.iri(iri)
+    if target == iri and not is_linkable(iri):  # javascript:, data: and the like: shown, never linked
+        return Markup('<span class="iri" title="{}">{}</span>').format(iri, shown)
+    return Markup('<a href="{}" title="{}">{}</a>').format(target, iri, shown)
 
 
 def prop_link(model: Model | None, links: Links, iri: str) -> Markup:
