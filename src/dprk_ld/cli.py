@@ -251,29 +251,17 @@ def sparql(query_text: str | None, query_file: Path | None, fmt: str | None, end
               help="uvicorn worker processes; each loads the dataset (memory: one dataset per worker).")
 @click.option("--wikidata-view/--no-wikidata-view", default=True, show_default=True,
               help="Also serve the Wikidata-style view as the named graph .../graph/wikidata-view.")
-@click.option("--query-workers", "max_concurrent", default=4, show_default=True, type=click.IntRange(1, 256),
-              help="Query worker processes (per uvicorn worker): queries running at once.")
-@click.option("--memory", "memory_mb", default=1024, show_default=True, type=click.IntRange(64),
-              help="MiB a query worker may use; a query past it is stopped with 503.")
-@click.option("--queue", default=32, show_default=True, type=click.IntRange(0),
-              help="Queries that may wait for a free worker; more get 503 with Retry-After.")
-@click.option("--max-connections", default=256, show_default=True, type=click.IntRange(1),
-              help="Open connections at most; more get 503.")
-@click.option("--header-timeout", "header_timeout_s", default=10.0, show_default=True, type=float,
-              help="Seconds a client has to send a request head (slow clients get 408).")
+@clikit.serve_limit_options
 @user_errors
 def serve(project_dir: Path | None, host: str, port: int, timeout_s: float, max_results: int, workers: int,
-          wikidata_view: bool, max_concurrent: int, memory_mb: int, queue: int, max_connections: int,
-          header_timeout_s: float) -> None:
+          wikidata_view: bool, **limits: Any) -> None:
     """Serve the dataset: a read-only SPARQL endpoint, canned queries and linked-data pages."""
     from .serve.app import serve_project
 
     project_dir = resolve_project(project_dir).root  # a wrong --project fails before anything is announced
     clikit.note(f"serving on http://{host}:{port}/ (SPARQL at /sparql, {workers} worker(s))")
     serve_project(project_dir, host=host, port=port, workers=workers, timeout_s=timeout_s,
-                  max_results=max_results, wikidata_view=wikidata_view, max_concurrent=max_concurrent,
-                  memory_mb=memory_mb, queue=queue, max_connections=max_connections,
-                  header_timeout_s=header_timeout_s)
+                  max_results=max_results, wikidata_view=wikidata_view, **limits)
 
 
 @main.command("load")

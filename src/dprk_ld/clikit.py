@@ -12,6 +12,7 @@
 - :data:`project_option` (``--project``), :func:`resolve_project` (names the project used on stderr) and
   :func:`user_errors` (a :class:`~dprk_ld.errors.DprkError` becomes a message and its exit code, never
   a traceback): shared by every command of :mod:`dprk_ld.cli`.
+- :func:`serve_limit_options`: the limits of ``dprk-ld serve`` (docs/serve.md).
 """
 
 from __future__ import annotations
@@ -154,3 +155,21 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(2)
 
     return wrapper
+
+
+def serve_limit_options(func: Any) -> Any:
+    """The ``dprk-ld serve`` options for query workers, memory, queue, connections and the head timeout."""
+    for option in reversed([
+        click.option("--query-workers", "max_concurrent", default=4, show_default=True, type=click.IntRange(1, 256),
+                     help="Query worker processes (per uvicorn worker): queries running at once."),
+        click.option("--memory", "memory_mb", default=1024, show_default=True, type=click.IntRange(64),
+                     help="MiB a query worker may use; a query past it is stopped with 503."),
+        click.option("--queue", default=32, show_default=True, type=click.IntRange(0),
+                     help="Queries that may wait for a free worker; more get 503 with Retry-After."),
+        click.option("--max-connections", default=256, show_default=True, type=click.IntRange(1),
+                     help="Open connections at most; more get 503."),
+        click.option("--header-timeout", "header_timeout_s", default=10.0, show_default=True, type=float,
+                     help="Seconds a client has to send a request head (slow clients get 408)."),
+    ]):
+        func = option(func)
+    return func
