@@ -12,7 +12,8 @@ a time. The server's event loop only sends a job and waits on a socket, so no qu
   client gets 500 with what happened — never a dropped connection;
 * **queue**: when every worker is busy, at most ``queue_limit`` requests wait, each at most
   ``queue_timeout_s``; beyond that 503 with ``Retry-After``;
-* **client gone**: if the request is cancelled (the client hung up), its worker is killed too.
+* **cancelled**: if the request's task is cancelled (server shutdown, a client the server saw hang up),
+  its worker is killed too; otherwise a query whose client left runs at most to its deadline.
 
 Workers start lazily (or all at once with :meth:`WorkerPool.start`) and die with the server
 (``PR_SET_PDEATHSIG``, plus a finalizer). The pool works from any event loop, one at a time.
@@ -148,9 +149,9 @@ class WorkerPool:
         try:
             header, _ = await asyncio.wait_for(recv_frame(parent), START_TIMEOUT_S)
         except (asyncio.TimeoutError, EOFError, OSError, ValueError) as exc:
+            words = self._last_words(worker)
             self._discard(worker)
-            raise RequestError(f"a query worker failed to start ({type(exc).__name__}): "
-                               f"{self._last_words(worker)}", 500) from exc
+            raise RequestError(f"a query worker failed to start ({type(exc).__name__}): {words}", 500) from exc
         worker.sandbox = header.get("sandbox", "")
         if worker.sandbox != "seccomp":
             log.warning("query worker %d runs WITH network access: %s", proc.pid, worker.sandbox)
@@ -174,6 +175,7 @@ class WorkerPool:
         if worker.proc.poll() is None:
             worker.proc.kill()
         worker.sock.close()
+        worker.log.unlink(missing_ok=True)
         # reaped by poll() later: a SIGKILLed process is gone in milliseconds, but never block the loop on it
         for proc in [p for p in self.procs if p.poll() is not None]:
             self.procs.discard(proc)
@@ -272,7 +274,10 @@ class WorkerPool:
                               retry_after=1, hint="make it more selective, or run it on a store of your own "
                                                   "(`dprk-ld load`)") from None
         except (EOFError, OSError, ValueError) as exc:
-            worker.proc.poll() is None and worker.proc.wait(timeout=2)
+            try:  # the socket closed: the process is exiting (its status names the signal)
+                worker.proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                pass
             raise RequestError(f"the query engine crashed on this query ({self._last_words(worker)}); "
                                f"the server is fine and has started a new worker", 500,
                                hint="simplify the query (less nesting, fewer UNIONs)") from exc
