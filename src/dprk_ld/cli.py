@@ -243,8 +243,6 @@ def sparql(query_text: str | None, query_file: Path | None, fmt: str | None, end
 @project_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=clikit.PORT, help="TCP port (1-65535).")
-@click.option("--timeout", "timeout_s", default=10.0, show_default=True, type=float,
-              help="Seconds a query may run before the client gets 503.")
 @click.option("--max-results", default=10_000, show_default=True, type=int,
               help="Rows (or triples) returned at most; more are cut off and the response says so.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
@@ -253,15 +251,15 @@ def sparql(query_text: str | None, query_file: Path | None, fmt: str | None, end
               help="Also serve the Wikidata-style view as the named graph .../graph/wikidata-view.")
 @clikit.serve_limit_options
 @user_errors
-def serve(project_dir: Path | None, host: str, port: int, timeout_s: float, max_results: int, workers: int,
-          wikidata_view: bool, **limits: Any) -> None:
+def serve(project_dir: Path | None, host: str, port: int, max_results: int, workers: int, wikidata_view: bool,
+          **limits: Any) -> None:
     """Serve the dataset: a read-only SPARQL endpoint, canned queries and linked-data pages."""
     from .serve.app import serve_project
 
     project_dir = resolve_project(project_dir).root  # a wrong --project fails before anything is announced
     clikit.note(f"serving on http://{host}:{port}/ (SPARQL at /sparql, {workers} worker(s))")
-    serve_project(project_dir, host=host, port=port, workers=workers, timeout_s=timeout_s,
-                  max_results=max_results, wikidata_view=wikidata_view, **limits)
+    serve_project(project_dir, host=host, port=port, workers=workers, max_results=max_results,
+                  wikidata_view=wikidata_view, **limits)
 
 
 @main.command("load")

@@ -158,8 +158,10 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def serve_limit_options(func: Any) -> Any:
-    """The ``dprk-ld serve`` options for query workers, memory, queue, connections and the head timeout."""
+    """The ``dprk-ld serve`` limits: query time, workers, memory, queue, connections, head timeout."""
     for option in reversed([
+        click.option("--timeout", "timeout_s", default=10.0, show_default=True, type=float,
+                     help="Seconds a query may run before the client gets 503 (its worker is stopped)."),
         click.option("--query-workers", "max_concurrent", default=4, show_default=True, type=click.IntRange(1, 256),
                      help="Query worker processes (per uvicorn worker): queries running at once."),
         click.option("--memory", "memory_mb", default=1024, show_default=True, type=click.IntRange(64),
