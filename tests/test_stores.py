@@ -15,6 +15,10 @@ from .conftest import ROOT
 from .servers import oxigraph_server
 
 
+def ordered(results) -> list[tuple[str, ...]]:
+    return [tuple("" if r.get(v) is None else str(r[v]) for v in results.variables) for r in results.rows]
+
+
 def same_answers(endpoint: str, dataset) -> int:
     catalog = load_catalog(ROOT)
     compared = 0
@@ -23,6 +27,7 @@ def same_answers(endpoint: str, dataset) -> int:
             continue
         local, remote = run_canned(dataset, name, {}), run_canned_remote(endpoint, catalog, name, {})
         assert remote.sorted_rows() == local.sorted_rows(), name
+        assert ordered(remote) == ordered(local), f"{name}: same rows, another order (ORDER BY not total?)"
         compared += 1
     return compared
 
