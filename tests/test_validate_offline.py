@@ -152,3 +152,20 @@ def test_hermit_out_of_time_is_not_a_pass(monkeypatch):
     assert run["status"] == "timed out"
     result = CliRunner().invoke(main, ["validate", "--project", str(MINI), "--check", "owl", "--timeout", "0.1"])
     assert "NOT RUN: owl" in result.stdout and "DOES NOT CONFORM" in result.stdout
+
+
+def test_shacl_paths_in_sparql_syntax_and_stable_across_runs_and_engines(mini_copy):
+    shape = ("shape:Deep a sh:NodeShape ; sh:targetClass dprk:Claim ;\n"
+             "    sh:property [ sh:path ( dprk:citation dprk:quote ) ; sh:minCount 5 ;\n"
+             "                  sh:message \"five quotes\" ] .\n")
+    project = mini_copy({SHAPES: [("shape:Claim a sh:NodeShape ;", shape + "\nshape:Claim a sh:NodeShape ;")]})
+    runs = []
+    for engine in ("fast", "fast", "pyshacl"):
+        code, report = run_json(project, "--check", "shacl", "--engine", engine)
+        assert code == 1
+        [finding] = [f for f in report["findings"] if f["message"] == "five quotes"]
+        runs.append({k: v for k, v in finding.items()})
+    ont = "https://w3id.org/dprk-ld/ontology#"
+    assert runs[0]["path"] == f"(<{ont}citation>/<{ont}quote>)"
+    assert runs[0]["shape"].startswith("_:shape-")  # a content key, not a random label
+    assert runs[0] == runs[1] == runs[2]

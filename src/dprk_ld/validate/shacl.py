@@ -24,7 +24,8 @@ from rdflib.namespace import SH
 
 from ..load import Dataset
 from ..shacl import validate_graphs
-from ..shacl.terms import rdflib_term
+from ..shacl.errors import Unsupported
+from ..shacl.terms import path_sparql, rdflib_term, shape_key
 from . import shacl_fast
 from .common import finding_at, short
 from .report import Finding
@@ -63,8 +64,30 @@ def _anchor(graph: Graph | None, node) -> str | None:
     return str(node) if isinstance(node, URIRef) else None
 
 
-def findings_from_report(dataset: Dataset, report: Graph, check: str, validated: Graph | None = None
-                         ) -> list[Finding]:
+def path_text(path: object, *graphs: Graph) -> str | None:
+    """A result path as findings print it: the IRI of a predicate path, else the SPARQL 1.1 property path
+    (``(<a>/<b>)``, ``^<p>``, ``<p>*`` ...) — never a blank-node label, which differs from run to run."""
+    if path is None:
+        return None
+    if isinstance(path, URIRef):
+        return str(path)
+    for graph in graphs:
+        try:
+            return path_sparql(graph, path)
+        except Unsupported:
+            continue
+    return path.n3() if isinstance(path, BNode) else str(path)
+
+
+def shape_text(shape: object, shapes: Graph | None) -> str | None:
+    """A source shape: its IRI, or for a blank-node shape a content key stable across runs (``_:shape-…``)."""
+    if isinstance(shape, BNode) and shapes is not None:
+        return shape_key(shapes, shape)
+    return _text(shape)
+
+
+def findings_from_report(dataset: Dataset, report: Graph, check: str, validated: Graph | None = None,
+                         shapes: Graph | None = None) -> list[Finding]:
     findings = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(result, SH.focusNode)
@@ -84,8 +107,9 @@ def findings_from_report(dataset: Dataset, report: Graph, check: str, validated:
         extra = {"file": where.relpath, "line": where.line} if where else {}
         findings.append(finding_at(
             dataset, focus_text, severity=severity, check=check, message=text, **extra,
-            path=_text(path) if isinstance(path, URIRef) else (path.n3() if path is not None else None),
-            component=str(component) if component else None, value=_text(value), shape=_text(shape), hint=hint))
+            path=path_text(path, report, *([shapes] if shapes is not None else [])),
+            component=str(component) if component else None, value=_text(value), shape=shape_text(shape, shapes),
+            hint=hint))
     return findings
 
 
@@ -108,7 +132,7 @@ def check_data_detailed(dataset: Dataset, engine: str = "auto") -> tuple[list[Fi
         return [Finding("violation", "shapes", f"pyshacl cannot use the shapes: {exc}".split("\nFor reference")[0],
                         file=(dataset.graphs_of("shapes") and dataset.files[dataset.graphs_of("shapes")[0]].relpath)
                         or None, hint="fix the shape the message names")], "engine: pyshacl"
-    return findings_from_report(dataset, report, "shacl", data), "engine: pyshacl"
+    return findings_from_report(dataset, report, "shacl", data, dataset.shapes), "engine: pyshacl"
 
 
 def fallback_detail(fallbacks: list) -> str | None:
@@ -134,5 +158,6 @@ def check_shapes(dataset: Dataset, engine: str = "auto") -> list[Finding]:
         report = validate_graphs(shapes, shacl_shacl())
         return shacl_fast.findings_from_results(dataset, report, "shapes",
                                                 lambda n: _anchor(shapes, rdflib_term(n)))
-    _, report, _ = pyshacl.validate(shapes, shacl_graph=shacl_shacl(), inference="none", allow_warnings=True)
-    return findings_from_report(dataset, report, "shapes", shapes)
+    meta = shacl_shacl()
+    _, report, _ = pyshacl.validate(shapes, shacl_graph=meta, inference="none", allow_warnings=True)
+    return findings_from_report(dataset, report, "shapes", shapes, meta)

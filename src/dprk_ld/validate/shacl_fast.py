@@ -108,8 +108,10 @@ def findings_from_results(dataset: Dataset, report: engine.Report, check: str,
         extra = {"file": loc.relpath, "line": loc.line} if loc else {}
         out.append(Finding(
             focus=_txt(focus), severity=SEVERITY.get(r.severity, "violation"), check=check,
-            message=r.message or f"{comp} constraint not met", **extra, path=_txt(path_node),
-            component=r.component, value=_txt(value), shape=_txt(s.node) if s is not None else r.source_shape,
+            message=r.message or f"{comp} constraint not met", **extra,
+            path=r.path if isinstance(path_node, BNode) else _txt(path_node),  # SPARQL path syntax, no bnode label
+            component=r.component, value=_txt(value),
+            shape=(s.key if isinstance(s.node, BNode) else _txt(s.node)) if s is not None else r.source_shape,
             hint=hint))
     return out
 
