@@ -8,12 +8,16 @@ pages, plus the ``?format=`` override that clients such as SPARQLWrapper send ne
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..errors import NotAcceptable
 from ..formats import BY_NAME, Format, by_media_type, negotiate
 
 SELECT_FORMATS = tuple(BY_NAME[n] for n in ("json", "xml", "csv", "tsv", "html"))
 ASK_FORMATS = tuple(BY_NAME[n] for n in ("json", "xml", "html", "csv", "tsv"))
-GRAPH_FORMATS = tuple(BY_NAME[n] for n in ("turtle", "ntriples", "jsonld", "rdfxml", "html"))
+#: JSON-LD also for ``Accept: application/json`` on a graph answer, as Oxigraph's server does
+JSONLD_FOR_JSON = replace(BY_NAME["jsonld"], aliases=(*BY_NAME["jsonld"].aliases, "application/json"))
+GRAPH_FORMATS = (BY_NAME["turtle"], BY_NAME["ntriples"], JSONLD_FOR_JSON, BY_NAME["rdfxml"], BY_NAME["html"])
 PAGE_FORMATS = tuple(BY_NAME[n] for n in ("html", "turtle", "jsonld", "ntriples", "rdfxml"))
 #: how much of a client's Accept header an error message may quote back
 ECHO_LIMIT = 120
@@ -28,9 +32,10 @@ def choose_format(accept: str | None, offered: tuple[Format, ...], requested: st
     """``requested`` (``?format=``, a name or media type) if it fits this response, else the best for
     Accept; none of them -> :class:`NotAcceptable` (406), quoting at most ``ECHO_LIMIT`` characters."""
     if requested:
-        fmt = BY_NAME.get(requested.lower()) or by_media_type(requested)
-        if fmt in offered:
-            return fmt
+        wanted = BY_NAME.get(requested.lower()) or by_media_type(requested)
+        for fmt in offered:
+            if wanted is not None and fmt.name == wanted.name:
+                return fmt
     fmt = negotiate(accept, offered)
     if fmt is None:
         quoted = accept if accept is None or len(accept) <= ECHO_LIMIT else accept[:ECHO_LIMIT] + "…"

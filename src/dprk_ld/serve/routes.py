@@ -21,6 +21,7 @@ from ..errors import DprkError, QueryError, RequestError
 from ..formats import BY_NAME, by_extension
 from ..query import Results, find_query
 from ..query.catalog import CannedQuery
+from ..site.queries import portable
 from .execute import Rendered
 from .negotiation import PAGE_FORMATS, candidates, choose_format
 from .protocol import parse_request
@@ -104,9 +105,11 @@ async def canned(request: Request) -> Response:
     params = {k: v for k, v in request.query_params.items() if k not in ("format", "run") and v != ""}
     if ext is None and "format" not in request.query_params:
         return await canned_page(request, service, query, params)
+    if ext == "rq":  # the query itself, with the PREFIX lines it needs (as in a release's queries/NAME.rq)
+        return Response(portable(query.text), media_type="application/sparql-query; charset=utf-8")
     if ext is not None:
         fmt = {"json": BY_NAME["jsonld" if kind == "graph" else "json"]}.get(ext) or by_extension(ext)
-        if fmt is None or fmt not in candidates(kind):
+        if fmt is None or fmt.name not in {f.name for f in candidates(kind)}:
             raise RequestError(f"no .{ext} variant of this query", 404,
                                hint=f"try .json or .{'ttl' if kind == 'graph' else 'csv'}")
     else:
