@@ -23,14 +23,14 @@ LAYERS: dict[str, int] = {
     "errors": 0, "formats": 0, "namespaces": 0, "jsonld": 0, "security": 0,   # the common layer
     "shacl": 0,                                    # the SHACL engine imports nothing of dprk_ld at all
     "project": 1, "metadata": 1,
-    "load": 2, "curate": 2, "scaffold": 2,
+    "load": 2, "curate": 2, "scaffold": 2, "remote": 2,
     "query": 3,
     "validate": 4,
     "wikidata": 5,
     "site": 6,                                     # pages from one model, for publish (files) and serve (live)
     "publish": 7, "gsp": 7, "reconciliation": 7,
     "serve": 8,
-    "cli": 9, "clikit": 9, "__main__": 9, "__init__": 9,
+    "cli": 9, "cli_store": 9, "clikit": 9, "__main__": 9, "__init__": 9,
 }
 #: units that may import nothing of dprk_ld (they could be published on their own)
 STANDALONE = {"shacl"}

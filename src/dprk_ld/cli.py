@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from . import clikit, curate
+from . import cli_store, clikit, curate
 from .clikit import project_option, resolve_project, user_errors
 from .errors import SourceError
 
@@ -54,6 +54,7 @@ def main(ctx: click.Context, quiet: bool, verbose: int, color: bool | None) -> N
                    "this excuses it (a warning instead). Repeatable.")
 @clikit.output_option
 @user_errors
+@cli_store.endpoint_options
 def validate(project_dir: Path | None, sources: Path | None, fmt: str, fail_on: str, require_reasoner: bool,
              engine: str, checks: tuple[str, ...], timeout: float, allow_skip: tuple[str, ...],
              output: Path | None) -> None:

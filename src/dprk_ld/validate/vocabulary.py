@@ -53,11 +53,13 @@ def used_terms(dataset: Dataset, kinds: tuple[str, ...] = ("data", "shapes")) ->
     return used
 
 
-def check_vocabulary(dataset: Dataset) -> list[Finding]:
+def check_vocabulary(dataset: Dataset, used: dict[str, set[str]] | None = None) -> list[Finding]:
+    """Findings for undeclared terms; ``used`` (term -> graphs) replaces the terms read from the store
+    (a remote run passes what the store's data graphs use)."""
     declared = declared_terms(dataset)
     names = sorted(t[len(ONTOLOGY_NS):] for t in declared)
     findings = []
-    for term, graphs in sorted(used_terms(dataset).items()):
+    for term, graphs in sorted((used_terms(dataset) if used is None else used).items()):
         if term in declared:
             continue
         local = term[len(ONTOLOGY_NS):]
@@ -68,5 +70,6 @@ def check_vocabulary(dataset: Dataset) -> list[Finding]:
             findings.append(Finding(
                 severity="violation", check="vocabulary",
                 message=f"{short(term)} is not declared in ontology/",
-                focus=term, file=dataset.files[graph].relpath, line=term_line(dataset, graph, term), hint=hint))
+                focus=term, file=dataset.files[graph].relpath if graph in dataset.files else None,
+                line=term_line(dataset, graph, term), hint=hint))
     return findings
