@@ -12,6 +12,7 @@ queries    the project's ``*-violation.rq`` on the store, paged
 shapes     local (the shapes are small)
 ontology   local (the ontology is small)
 owl        local: HermiT on the ontology + a sample of the data fetched from the store
+coverage   not yet (sentences of the articles against the citations): reported as skipped with --sources
 ========== ======================================================================================
 
 A check or shape that cannot run remotely is reported (status ``skipped`` with the reason, or a
@@ -34,7 +35,7 @@ from ..remote import RemoteDataset
 from . import ontology, owl, remote_checks, shacl, vocabulary
 from .report import CheckRun, Finding, Report
 
-ALL_CHECKS = ("shacl", "shapes", "owl", "vocabulary", "ontology", "citations", "queries")
+ALL_CHECKS = ("shacl", "shapes", "owl", "vocabulary", "ontology", "citations", "coverage", "queries")
 SAMPLE_PER_CLASS = 20
 
 
@@ -99,6 +100,13 @@ def validate_endpoint(ds: RemoteDataset, *, sources: Path | None = None, checks:
                 return found, (f"{stats.quotes_checked} quotes checked against {sources}, {where}" if sources
                                else f"quotes not checked: pass --sources DIR; {where}")
             timed("citations", cites)
+        if "coverage" in checks and not sources:
+            report.checks.append(CheckRun("coverage", "ran", 0.0, "sentences not checked (no --sources)"))
+        elif "coverage" in checks:
+            report.checks.append(CheckRun("coverage", "skipped", 0.0, "cannot run remotely yet: run it on the "
+                                          "project's files (`dprk-ld validate --check coverage --sources DIR`)"))
+            report.findings.append(Finding("warning", "coverage", "the coverage check did not run: it cannot run "
+                                           "against a store yet", hint="run it on the project's files"))
         if "queries" in checks:
             timed("queries", lambda: (remote_checks.violation_findings(ds), where))
         if owl_future is not None:
