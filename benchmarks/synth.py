@@ -2,7 +2,7 @@
 
 The real ontology, concept schemes and shapes are COPIED from the repository, and the
 data is made by replicating the repository's own data files (data/*.ttl): every copy
-renames the claim/, citation/, quantity/ and source/ IRIs (suffix ``-s<copy>``) and
+renames the claim/, citation/, quantity/, source/ and exclusion/ IRIs (suffix ``-s<copy>``) and
 keeps the reference entities (states, persons, organisations, places) shared. So the
 benchmark validates our real shapes on data shaped exactly like the real dataset; with
 ``--violations 0`` it has exactly the findings of the real data (none when it conforms).
@@ -38,7 +38,7 @@ import pyoxigraph as ox
 REPO = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/dprk-ld/"
 DPRK = BASE + "ontology#"
-RENAMED = tuple(BASE + "id/" + k + "/" for k in ("claim", "citation", "quantity", "source"))
+RENAMED = tuple(BASE + "id/" + k + "/" for k in ("claim", "citation", "quantity", "source", "exclusion"))
 CLAIM = BASE + "id/claim/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 KINDS = ("missing-citation", "wrong-datatype", "bad-sha256", "not-in", "max-count", "wrong-class")
