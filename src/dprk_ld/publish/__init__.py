@@ -2,8 +2,8 @@
 
 Implements issue 6: deterministic dumps in every RDF format of :mod:`dprk_ld.formats` (plus
 gzip), VoID + DCAT descriptions, ``SHA256SUMS`` and ``CITATION.cff``, HTML documentation of
-the ontology and a static site that works from ``file://``. The release is written to a
-temporary folder beside ``out_dir`` and moved into place only when complete.
+the ontology and a static site that works from ``file://``. The release is written to its own
+temporary folder beside ``out_dir`` and swapped in, under a lock, only when complete (:mod:`.outdir`).
 
 Layout of a release::
 
@@ -22,18 +22,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import BuildError
 from ..load import Dataset
 from ..metadata import read_metadata
 from ..query.catalog import load_catalog
 from ..site import Model, Site, SiteInfo, StaticSite
-from . import describe, dumps, hosting
+from . import describe, dumps, hosting, outdir
 from .diff import ReleaseDiff, diff_releases, release_claims
 
 __all__ = ["BuildSummary", "ReleaseDiff", "build_release", "diff_releases", "release_claims"]
 
 Progress = Callable[[str], None]
-MARKER = "SHA256SUMS"
+MARKER = outdir.MARKER
 
 
 @dataclass
@@ -57,19 +56,6 @@ class BuildSummary:
         return sum(size for _, size in self.files)
 
 
-def _prepare(out_dir: Path) -> Path:
-    if out_dir.exists() and not out_dir.is_dir():
-        raise BuildError("the output path is a file", str(out_dir), "pass --out DIR naming a folder")
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
-        raise BuildError("the output folder is not empty and holds no earlier release", str(out_dir),
-                         "choose an empty folder (or one an earlier `dprk-ld build` wrote, which is replaced)")
-    tmp = out_dir.parent / f".{out_dir.name}.building"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
-    return tmp
-
-
 def build_release(dataset: Dataset, out_dir: Path | str, *, progress: Progress | None = None,
                   sources: Path | None = None) -> BuildSummary:
     """Write the complete release of ``dataset`` into ``out_dir`` (replacing an earlier release there).
@@ -78,8 +64,9 @@ def build_release(dataset: Dataset, out_dir: Path | str, *, progress: Progress |
     sentences by status (cited, set aside, uncovered), as offsets, reasons and links, never the text.
     """
     say = progress or (lambda _msg: None)
-    out_dir = Path(out_dir).resolve()
-    tmp = _prepare(out_dir)
+    out_dir = Path(out_dir).absolute()
+    outdir.check_replaceable(out_dir)  # refuse before the work, and again before the swap
+    tmp = outdir.new_temp(out_dir)
     try:
         say(f"reading {len(dataset.files)} files")
         quads = dumps.canonical_quads(dataset)
@@ -112,9 +99,7 @@ def build_release(dataset: Dataset, out_dir: Path | str, *, progress: Progress |
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
-    tmp.rename(out_dir)
+    outdir.swap_in(tmp, out_dir)
     files = sorted((p.relative_to(out_dir).as_posix(), p.stat().st_size) for p in out_dir.rglob("*") if p.is_file())
     return BuildSummary(out_dir, info.version, info.issued, info.issued_from,
                         len({(q.subject, q.predicate, q.object) for q in quads}), len(site.model.claims()),
