@@ -32,6 +32,10 @@ def check_replaceable(out_dir: Path) -> None:
     """Raise :class:`BuildError` unless ``out_dir`` is absent, empty, or a release a build wrote."""
     if out_dir.exists() and not out_dir.is_dir():
         raise BuildError("the output path is a file", str(out_dir), "pass --out DIR naming a folder")
+    above = next((p for p in out_dir.parents if p.exists()), None)
+    if above is not None and not above.is_dir():
+        raise BuildError(f"cannot write here: {above} is a file, not a folder", str(out_dir),
+                         "pass --out DIR in a folder you can write to")
     if out_dir.is_symlink():
         raise BuildError("the output folder is a symbolic link; a build replaces the folder, not its target",
                          str(out_dir), "pass the real folder as --out")
