@@ -310,5 +310,12 @@ def test_oversized_and_slow_request_heads(tmp_path: Path) -> None:
         slow.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
         assert _read_until_closed(slow).startswith(b"HTTP/1.1 408")
         slow.close()
+        # a kept-alive connection idle longer than the head timeout (but within keep-alive) is not sent a 408
+        with httpx.Client(base_url=base, timeout=60) as client:
+            assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+            import time
+
+            time.sleep(2)  # > --header-timeout 1, < the 5 s keep-alive
+            assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
         r = httpx.get(f"{base}/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=60)
         assert r.status_code == 200 and r.headers["x-content-type-options"] == "nosniff"

@@ -8,7 +8,8 @@
 * :class:`GuardedH11Protocol` (for uvicorn): the same 431 at the socket, before the header is
   even read whole (a 100 MiB ``Accept`` is refused after its first ``MAX_HEADER_BYTES`` + one read),
   and 408 for a client that has not sent a complete request head within ``HEADER_TIMEOUT_S`` of
-  connecting or of its previous response (slow-header attacks).
+  connecting or of the first byte of its next request (slow-header attacks); an idle kept-alive
+  connection is closed silently by uvicorn's keep-alive timeout instead.
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ class GuardedH11Protocol(H11Protocol):
         super().__init__(*args, **kwargs)
         self._head_bytes = 0
         self._tail = b""
+        self._between = False
         self._head_timer: asyncio.TimerHandle | None = None
 
     def _arm(self) -> None:
@@ -114,6 +116,9 @@ class GuardedH11Protocol(H11Protocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
+        if self._between:  # the first byte of the next request on a kept-alive connection
+            self._between = False
+            self._arm()
         waiting = self._head_timer is not None  # for a request head: armed until one arrives
         if waiting:  # count the head only, up to its blank line (a body may follow in the same read)
             seen = self._tail + data
@@ -130,6 +135,8 @@ class GuardedH11Protocol(H11Protocol):
             self._disarm()
 
     def on_response_complete(self) -> None:
+        # between requests the keep-alive timeout governs (a silent close); the head timer starts again
+        # with the first byte of the next request, so an idle connection never gets an unasked-for 408
         super().on_response_complete()
-        if not self.transport.is_closing():
-            self._arm()
+        self._disarm()
+        self._between = True
