@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -313,8 +314,6 @@ def test_oversized_and_slow_request_heads(tmp_path: Path) -> None:
         # a kept-alive connection idle longer than the head timeout (but within keep-alive) is not sent a 408
         with httpx.Client(base_url=base, timeout=60) as client:
             assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
-            import time
-
             time.sleep(2)  # > --header-timeout 1, < the 5 s keep-alive
             assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
         r = httpx.get(f"{base}/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=60)
