@@ -52,8 +52,7 @@ class Gen:
     def ontology(self) -> str:
         out = [PREFIXES]
         out += [f"ex:{c} a rdfs:Class .\n" for c in self.classes]
-        out += [f"ex:{c} rdfs:subClassOf ex:{p} .\n" for c, p in self.parent.items()]
-        out += [f"ex:{s} a ex:Status .\n" for s in STATUSES]
+        out += [f"ex:{c} rdfs:subClassOf ex:{self.parent.get(c, 'Thing')} .\n" for c in self.classes]
         return "".join(out)
 
     def instances_of(self, c: str) -> list[str]:
@@ -62,7 +61,8 @@ class Gen:
     # ---- data -------------------------------------------------------------------------------
     def data(self, nodes: int, violation_rate: float = 0.05) -> list[str]:
         """N-Triples lines: ``nodes`` nodes, each one of the classes, about one in twenty broken."""
-        r, lines = self.rnd, []
+        r = self.rnd
+        lines = [f"<{EX}{s}> <{RDF_TYPE}> <{EX}Status> .\n" for s in STATUSES]
         for i in range(nodes):
             c = self.classes[i % len(self.classes)]
             s = f"<{EX}n{i}>"
@@ -114,12 +114,13 @@ class Gen:
     def path(self) -> tuple[str, str]:
         """(a SHACL path in Turtle, the kind of its value nodes: node / int / text / date / label)."""
         r = self.rnd
+        if r.random() < 0.1:  # a closure, with a cheap constraint (every reachable node is a value node)
+            return r.choice(["[ sh:zeroOrMorePath ex:link ]", "[ sh:oneOrMorePath ex:part ]"]), "closure"
         return r.choice([
             ("ex:count", "int"), ("ex:score", "num"), ("ex:code", "text"), ("ex:label", "label"),
             ("ex:start", "date"), ("ex:link", "node"), ("ex:part", "node"), ("ex:status", "status"),
             ("[ sh:inversePath ex:link ]", "node"), ("( ex:link ex:count )", "int"),
-            ("[ sh:alternativePath ( ex:link ex:part ) ]", "node"), ("[ sh:zeroOrMorePath ex:link ]", "node"),
-            ("[ sh:oneOrMorePath ex:part ]", "node"), ("[ sh:zeroOrOnePath ex:link ]", "node"),
+            ("[ sh:alternativePath ( ex:link ex:part ) ]", "node"), ("[ sh:zeroOrOnePath ex:link ]", "node"),
             ("( ex:part ex:label )", "label"),
         ])
 
@@ -141,19 +142,25 @@ class Gen:
             "label": ["sh:languageIn ( \"en\" \"fr\" \"de\" )", "sh:uniqueLang true", "sh:datatype rdf:langString",
                       f"sh:minLength {r.randint(5, 8)}", "sh:not [ sh:pattern \"dup\" ]"],
             "date": ["sh:datatype xsd:date", "sh:lessThan ex:end", "sh:minInclusive \"1995-01-01\"^^xsd:date"],
-            "node": [f"sh:class ex:{c}", "sh:nodeKind sh:IRI", "sh:node @NESTED",
-                     f"sh:not [ sh:class ex:{c} ]",
-                     f"sh:xone ( [ sh:class ex:{c} ] [ sh:class ex:{r.choice(self.classes)} ] )",
+            # mostly constraints that valid data meets (the violations are the injected ones), some that
+            # a share of the nodes miss (a specific class, a nested shape)
+            "node": ["sh:class ex:Thing", "sh:class ex:Thing", f"sh:class ex:{c}", "sh:nodeKind sh:IRI",
+                     "sh:node @NESTED", f"sh:not [ sh:class ex:{c} ]",
+                     "sh:xone ( [ sh:nodeKind sh:IRI ] [ sh:nodeKind sh:Literal ] )",
+                     f"sh:or ( [ sh:class ex:{c} ] [ sh:class ex:{r.choice(self.classes)} ] [ sh:class ex:Thing ] )",
                      "sh:and ( [ sh:nodeKind sh:IRI ] [ sh:property [ sh:path ex:count ; sh:minCount 1 ] ] )",
-                     f"sh:qualifiedValueShape [ sh:class ex:{c} ] ; sh:qualifiedMinCount 1",
-                     f"sh:qualifiedValueShape [ sh:class ex:{c} ] ; sh:qualifiedMaxCount 1"],
-            "status": ["sh:in ( ex:Open ex:Closed ex:Pending )", "sh:class ex:Status", "sh:hasValue ex:Open",
-                       "sh:nodeKind sh:IRI"],
+                     "sh:qualifiedValueShape [ sh:class ex:Thing ] ; sh:qualifiedMinCount 1",
+                     f"sh:qualifiedValueShape [ sh:class ex:{c} ] ; sh:qualifiedMaxCount 2"],
+            "closure": ["sh:nodeKind sh:IRI", "sh:class ex:Thing"],
+            "status": ["sh:in ( ex:Open ex:Closed ex:Pending )", "sh:class ex:Status", "sh:nodeKind sh:IRI",
+                       "sh:in ( ex:Open ex:Closed ex:Pending )", "sh:hasValue ex:Open"],
         }[kind]
         picked = r.sample(menu, min(len(menu), r.randint(1, 3)))
         picked = [m.replace("@NESTED", self.node_shape(depth)) if "@NESTED" in m else m for m in picked]
         if r.random() < 0.5:
-            picked.append(r.choice(["sh:minCount 1", f"sh:maxCount {r.randint(1, 2)}", "sh:minCount 2"]))
+            single = kind in ("int", "num", "text", "date", "status")
+            picked.append(r.choice(["sh:maxCount 3", "sh:maxCount 1" if single else "sh:maxCount 2",
+                                    "sh:minCount 1" if single else "sh:minCount 0"]))
         return picked
 
     def node_shape(self, depth: int) -> str:

@@ -1,20 +1,23 @@
-"""SHACL at scale: fast validator vs pyshacl vs Apache Jena SHACL (wall time, peak RSS, findings).
+"""SHACL at scale: the fast engine vs pyshacl vs Apache Jena SHACL (wall time, peak RSS, findings).
 
-Usage: python benchmarks/validate.py [--sizes 10000,100000,1000000] [--pyshacl-max 200000]
+Usage: python benchmarks/validate.py [--sizes 1000000] [--seeds 5] [--sets gen,ours] [--pyshacl-max 200000]
 
-For each size a project is synthesised (benchmarks/synth.py, 3 injected violations of each
-kind). Every engine runs in its own subprocess (``--run ENGINE DIR``) which reports its wall
-time (load + validate), CPU time (user + system, all threads; the machine may be shared, so
-wall times are noisy) and peak RSS (max of itself and its children, from getrusage).
-pyshacl runs with inference "none" and gets data + ontology as one graph; above
-``--pyshacl-max`` triples it is not run and its time is extrapolated linearly from the
-largest measured size (labelled as such). OWL reasoning is not part of any figure.
+Shape sets: ``gen`` — one project per seed from benchmarks/shapegen.py (random shape sets nobody
+tuned the engine for, SHACL-SPARQL included, data with injected violations); ``ours`` — the
+project's own shapes on data shaped like ours (benchmarks/synth.py, 3 injected violations of each
+kind). Every engine runs in its own subprocess (``--run ENGINE DIR``) which reports its wall time
+(load + validate), CPU time (user + system, all threads) and peak RSS (max of itself and its
+children, from getrusage). The machine may be shared: compare the ratios, taken within one run
+(``jena/fast`` per shape set, and their median over the seeds), and note the load printed.
+pyshacl runs with inference "none" and gets data + ontology as one graph; above ``--pyshacl-max``
+triples it runs on the first seed only (``--pyshacl-seeds``). OWL reasoning is not part of any figure.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -25,6 +28,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 JENA_CLASSES = Path(tempfile.gettempdir()) / "dprk-ld-jena-classes"
+
+
+def shapes_file(d: Path) -> Path:
+    return sorted((d / "shapes").glob("*.ttl"))[0]
 
 
 def run_engine(engine: str, d: Path) -> dict:
@@ -42,12 +49,12 @@ def run_engine(engine: str, d: Path) -> dict:
         for sub in ("data", "ontology"):
             for f in sorted((d / sub).iterdir()):
                 g.parse(f)
-        shapes = Graph().parse(d / "shapes" / "dprk-shapes.ttl")
-        _, rg, _ = pyshacl.validate(g, shacl_graph=shapes, inference="none")
+        shapes = Graph().parse(shapes_file(d))
+        _, rg, _ = pyshacl.validate(g, shacl_graph=shapes, inference="none", advanced=True)
         n = len(list(rg.objects(None, _sh("result"))))
     else:  # jena
         out = subprocess.run(
-            ["java", "-Xmx8g", "-cp", jena_classpath(), "ShaclRun", str(d / "shapes" / "dprk-shapes.ttl"),
+            ["java", "-Xmx8g", "-cp", jena_classpath(), "ShaclRun", str(shapes_file(d)),
              str(d / "ontology"), str(d / "data")],
             capture_output=True, text=True, check=True,
         )  # fmt: skip
@@ -113,48 +120,72 @@ def jena_available() -> str | None:
     return None if r.returncode == 0 else f"javac failed: {r.stderr.strip()[-300:]}"
 
 
+def _load(name: str):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, HERE / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(mod)  # type: ignore[union-attr]
+    return mod
+
+
+def _median(xs: list[float]) -> float:
+    xs = sorted(xs)
+    return (xs[(len(xs) - 1) // 2] + xs[len(xs) // 2]) / 2
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--sizes", default="10000,100000,1000000")
+    ap.add_argument("--sizes", default="1000000")
+    ap.add_argument("--seeds", type=int, default=5)
+    ap.add_argument("--sets", default="gen,ours")
     ap.add_argument("--pyshacl-max", type=int, default=200000)
+    ap.add_argument("--pyshacl-seeds", type=int, default=1)
     ap.add_argument("--run", nargs=2, metavar=("ENGINE", "DIR"))
     a = ap.parse_args()
     if a.run:
         print(json.dumps(run_engine(a.run[0], Path(a.run[1]))))
         return
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("synth", HERE / "synth.py")
-    synth = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(synth)  # type: ignore[union-attr]
+    synth, shapegen = _load("synth"), _load("shapegen")
     why_not = jena_available()
-    jena = why_not is None
     if why_not:
         print(f"Apache Jena SHACL not run: {why_not}")
-    last_py: tuple[int, float] | None = None
-    print(f"{'triples':>9} {'engine':8} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'findings':>8}")
+    print(f"load at start: {os.getloadavg()[0]:.1f} (1 min), {os.cpu_count()} cores")
+    print(f"{'triples':>9} {'shapes':10} {'engine':8} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'findings':>8}")
     for size in (int(s) for s in a.sizes.split(",")):
-        d = Path(tempfile.mkdtemp(prefix=f"synth{size}-"))
-        triples = synth.synth(d, claims=max(1, size // 20), violations=3, seed=1)
-        rows: dict[str, dict | None] = {"fast": measure("fast", d)}
-        if triples <= a.pyshacl_max:
-            rows["pyshacl"] = measure("pyshacl", d)
-            if rows["pyshacl"]:
-                last_py = (triples, rows["pyshacl"]["wall"])
-        if jena:
-            rows["jena"] = measure("jena", d)
-        for eng, r in rows.items():
-            if r:
-                print(f"{triples:>9} {eng:8} {r['wall']:8.2f} {r['cpu']:8.2f} {r['rss_mb']:8.0f} {r['findings']:>8}")
-        fast = rows["fast"]
-        if fast and rows.get("pyshacl"):
-            print(f"{'':>9} ratio pyshacl/fast = {rows['pyshacl']['wall'] / fast['wall']:.1f}x")  # type: ignore[index]
-        elif fast and last_py:
-            est = last_py[1] * triples / last_py[0]
-            print(f"{'':>9} pyshacl EXTRAPOLATED (linear) ~{est:.0f} s -> ratio ~{est / fast['wall']:.0f}x")
-        if fast and rows.get("jena"):
-            print(f"{'':>9} ratio jena/fast = {rows['jena']['wall'] / fast['wall']:.1f}x")  # type: ignore[index]
-        sys.stdout.flush()
+        ratios: dict[str, list[float]] = {}
+        projects: list[tuple[str, Path, int, int]] = []
+        if "gen" in a.sets:
+            for seed in range(1, a.seeds + 1):
+                d = Path(tempfile.mkdtemp(prefix=f"gen{size}-{seed}-"))
+                projects.append((f"gen:{seed}", d, shapegen.write_project(d, seed, size), seed))
+        if "ours" in a.sets:
+            d = Path(tempfile.mkdtemp(prefix=f"synth{size}-"))
+            projects.append(("ours", d, synth.synth(d, claims=max(1, size // 20), violations=3, seed=1), 1))
+        for label, d, triples, seed in projects:
+            rows: dict[str, dict | None] = {"fast": measure("fast", d)}
+            if why_not is None:
+                rows["jena"] = measure("jena", d)
+            if triples <= a.pyshacl_max or seed <= a.pyshacl_seeds:
+                rows["pyshacl"] = measure("pyshacl", d)
+            for eng, r in rows.items():
+                if r:
+                    print(f"{triples:>9} {label:10} {eng:8} {r['wall']:8.2f} {r['cpu']:8.2f} {r['rss_mb']:8.0f} "
+                          f"{r['findings']:>8}")
+            fast = rows["fast"]
+            for other in ("jena", "pyshacl"):
+                if fast and rows.get(other):
+                    ratio = rows[other]["wall"] / fast["wall"]  # type: ignore[index]
+                    ratios.setdefault(f"{'gen' if label.startswith('gen') else label} {other}/fast", []).append(ratio)
+                    same = "same findings" if rows[other]["findings"] == fast["findings"] else "FINDINGS DIFFER"  # type: ignore[index]
+                    cpu = rows[other]["cpu"] / fast["cpu"]  # type: ignore[index]
+                    ratios.setdefault(f"{'gen' if label.startswith('gen') else label} {other}/fast cpu", []).append(cpu)
+                    print(f"{'':>9} {label:10} {other}/fast = {ratio:.2f}x wall, {cpu:.2f}x cpu ({same})")
+            print(f"{'':>9} load now: {os.getloadavg()[0]:.1f}")
+            sys.stdout.flush()
+        for k, xs in ratios.items():
+            each = ", ".join(f"{x:.2f}" for x in xs)
+            print(f"{size:>9} {k}: median {_median(xs):.2f}x over {len(xs)} shape set(s) ({each})")
 
 
 if __name__ == "__main__":
