@@ -153,7 +153,7 @@ class Gen:
                      f"sh:qualifiedValueShape [ sh:class ex:{c} ] ; sh:qualifiedMaxCount 2"],
             "closure": ["sh:nodeKind sh:IRI", "sh:class ex:Thing"],
             "status": ["sh:in ( ex:Open ex:Closed ex:Pending )", "sh:class ex:Status", "sh:nodeKind sh:IRI",
-                       "sh:in ( ex:Open ex:Closed ex:Pending )", "sh:hasValue ex:Open"],
+                       "sh:not [ sh:hasValue ex:Pending ]", "sh:hasValue ex:Open"],
         }[kind]
         picked = r.sample(menu, min(len(menu), r.randint(1, 3)))
         picked = [m.replace("@NESTED", self.node_shape(depth)) if "@NESTED" in m else m for m in picked]
@@ -177,7 +177,7 @@ class Gen:
             n = r.randint(30, 80)
             return (f'sh:sparql [ sh:prefixes ex: ; sh:message "{{$this}} has {{?value}} over {n}" ; sh:select """'
                     f'SELECT $this ?value WHERE {{ $this $PATH ?value . '
-                    f'FILTER(isLiteral(?value) && ?value > {n}) }}""" ]')
+                    f'FILTER(isNumeric(?value) && ?value > {n}) }}""" ]')
         c = r.choice(self.classes)
         return (f'sh:sparql [ sh:prefixes ex: ; sh:message "{{$this}} links to {{?other}}, not a {c}" ; sh:select """'
                 f'SELECT $this ?other WHERE {{ $this ex:link ?other . FILTER NOT EXISTS {{ ?other a ex:{c} }} }}""" ]')

@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -154,15 +155,13 @@ def main() -> None:
     print(f"{'triples':>9} {'shapes':10} {'engine':8} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'findings':>8}")
     for size in (int(s) for s in a.sizes.split(",")):
         ratios: dict[str, list[float]] = {}
-        projects: list[tuple[str, Path, int, int]] = []
-        if "gen" in a.sets:
-            for seed in range(1, a.seeds + 1):
-                d = Path(tempfile.mkdtemp(prefix=f"gen{size}-{seed}-"))
-                projects.append((f"gen:{seed}", d, shapegen.write_project(d, seed, size), seed))
-        if "ours" in a.sets:
-            d = Path(tempfile.mkdtemp(prefix=f"synth{size}-"))
-            projects.append(("ours", d, synth.synth(d, claims=max(1, size // 20), violations=3, seed=1), 1))
-        for label, d, triples, seed in projects:
+        todo = (["ours"] if "ours" in a.sets else []) + ([f"gen:{k}" for k in range(1, a.seeds + 1)]
+                                                         if "gen" in a.sets else [])
+        for label in todo:  # each project generated just before it is measured, removed after
+            seed = int(label.split(":")[1]) if ":" in label else 1
+            d = Path(tempfile.mkdtemp(prefix=f"{label.replace(':', '')}-{size}-"))
+            triples = (shapegen.write_project(d, seed, size) if label.startswith("gen")
+                       else synth.synth(d, claims=max(1, size // 20), violations=3, seed=1))
             rows: dict[str, dict | None] = {"fast": measure("fast", d)}
             if why_not is None:
                 rows["jena"] = measure("jena", d)
@@ -171,7 +170,7 @@ def main() -> None:
             for eng, r in rows.items():
                 if r:
                     print(f"{triples:>9} {label:10} {eng:8} {r['wall']:8.2f} {r['cpu']:8.2f} {r['rss_mb']:8.0f} "
-                          f"{r['findings']:>8}")
+                          f"{r['findings']:>8}", flush=True)
             fast = rows["fast"]
             for other in ("jena", "pyshacl"):
                 if fast and rows.get(other):
@@ -181,8 +180,8 @@ def main() -> None:
                     cpu = rows[other]["cpu"] / fast["cpu"]  # type: ignore[index]
                     ratios.setdefault(f"{'gen' if label.startswith('gen') else label} {other}/fast cpu", []).append(cpu)
                     print(f"{'':>9} {label:10} {other}/fast = {ratio:.2f}x wall, {cpu:.2f}x cpu ({same})")
-            print(f"{'':>9} load now: {os.getloadavg()[0]:.1f}")
-            sys.stdout.flush()
+            print(f"{'':>9} load now: {os.getloadavg()[0]:.1f}", flush=True)
+            shutil.rmtree(d, ignore_errors=True)
         for k, xs in ratios.items():
             each = ", ".join(f"{x:.2f}" for x in xs)
             print(f"{size:>9} {k}: median {_median(xs):.2f}x over {len(xs)} shape set(s) ({each})")

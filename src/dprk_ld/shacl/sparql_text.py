@@ -90,8 +90,6 @@ def _projection(toks: list[Tok], i: int) -> set[str]:
             out.add(t.text[1:])
         elif depth == 0 and t.text == "*":
             out.add("*")
-        elif t.kind == "word" and t.text.upper() == "AS" and depth == 1:
-            continue
     # ``(expr AS ?x)`` projects ?x too
     for j, t in enumerate(toks[i + 1:], i + 1):
         if t.kind == "punct" and t.text == "{":
