@@ -166,3 +166,16 @@ def test_live_documents_are_the_release_files(release: Path, live: Any) -> None:
                               rdflib.Graph().parse(data=static, format=fmt)), doc
             if b"_:" not in static:
                 assert served.content == static, doc
+
+
+def test_release_urls_on_the_live_server(live: Any, minted: list[str]) -> None:
+    """``release/VERSION/…`` (download URLs): pages and documents of the served version redirect to this
+    server's copy; files only a hosted release has (dumps, checksums) are a 404 saying where they are."""
+    paths = sorted({"/" + iri[len(BASE):].split("#", 1)[0] for iri in minted if kind(iri) == "release"})
+    assert any("/dumps/" in p for p in paths)
+    for (first, _), path in zip(fetch(live, [(p, "*/*") for p in paths]), paths, strict=True):
+        if first.status_code == 302:
+            (target, _), = fetch(live, [(first.headers["location"], "*/*")])
+            assert target.status_code in (200, 303), path
+        else:
+            assert first.status_code == 404 and "docs/publishing.md" in first.text, path

@@ -92,6 +92,18 @@ async def dereference(request: Request) -> Response:
     return response
 
 
+def release_file(site: Site, path: str) -> Response:
+    """``release/VERSION/FILE`` (the download URLs of a release's descriptions): this server's own copy of a
+    page or document of the version it serves (302), else 404 naming where releases are hosted."""
+    _, version, rest = (path.split("/", 2) + ["", ""])[:3]
+    if version == site.info.version and (rest in ("", "index.html") or resolve(site, rest) is not None
+                                         or rest.removesuffix(".html") in SITE_PAGES
+                                         or rest in ("context.jsonld", "style.css", "relations.svg")):
+        return RedirectResponse("/" + rest, status_code=302)
+    raise RequestError(f"<{iri_of_path(path)}> is a file of a published release, not served here", 404,
+                       hint="releases (dumps, SHA256SUMS) are on the static host: docs/publishing.md")
+
+
 def serialise(site: Site, iri: str, fmt: Format) -> bytes:
     triples = site.data(iri)
     if fmt.name == "jsonld":
@@ -104,6 +116,8 @@ async def fixed_page(request: Request, site: Site, path: str) -> Response | None
     """The site's own pages and files, which are documents (no 303)."""
     name = path[: -len(".html")] if path.endswith(".html") else path
     links = LINKS
+    if path.startswith("release/"):
+        return release_file(site, path)
     if name in SITE_PAGES:
         render = {"claims": site.claims_page, "entities": site.entities_page, "sources": site.sources_page,
                   "timeline": site.timeline_page, "relations": site.relations_page}[name]
