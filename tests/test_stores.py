@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+import dprk_ld
 from dprk_ld.cli import main
+from dprk_ld.errors import EndpointError
 from dprk_ld.load import load_project
 from dprk_ld.query import load_catalog, run_canned, run_canned_remote, run_remote
 
@@ -72,6 +74,8 @@ def test_named_layout_on_an_ordinary_server_is_refused_at_query_time(tmp_path):
         assert "default graph" in result.stderr and "0 rows" in result.stderr
         assert "--union-default-graph" in result.stderr and "--layout union" in result.stderr
         assert "Traceback" not in result.output
+        with pytest.raises(EndpointError, match="does not show them"):  # the Python API checks too
+            dprk_ld.canned("sources", project=ROOT, endpoint=base + "/query")
         load(base, "--layout", "union")  # the fix the hint names
         again = CliRunner().invoke(main, ["query", "sources", "--project", str(ROOT), "--endpoint", base + "/query",
                                           "--format", "csv"])
