@@ -318,3 +318,19 @@ def test_oversized_and_slow_request_heads(tmp_path: Path) -> None:
             assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
         r = httpx.get(f"{base}/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=60)
         assert r.status_code == 200 and r.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize("body", ["SELECT ?focus WHERE " + "{" * 3000 + "?focus ?p ?o" + "}" * 3000,
+                                  "SELECT ?focus WHERE { ?focus ?p trueSERVICE<http://127.0.0.1:9/x>{?x ?y ?z} }"])
+def test_validate_refuses_a_hostile_violation_query(tmp_path: Path, body: str) -> None:
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project)
+    (project / "queries" / "hostile-violation.rq").write_text(
+        f"# title: Hostile\n# description: a violation query the engine must never run.\n# columns: focus\n{body}\n",
+        encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "dprk_ld", "validate", "--project", str(project)],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 2, (run.returncode, run.stderr[-300:])
+    assert "hostile-violation.rq" in run.stderr and "Traceback" not in run.stderr
