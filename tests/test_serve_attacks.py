@@ -114,6 +114,27 @@ def test_runaway_queries_are_killed_and_free_their_workers(dataset: Any) -> None
         app.state.service.close()
 
 
+def test_a_full_queue_answers_503_with_retry_after(dataset: Any) -> None:
+    app = create_app(dataset, timeout_s=3, max_concurrent=1, queue=0)
+
+    async def go() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t", timeout=120) as client:
+            runaway = asyncio.ensure_future(client.get("/sparql", params={"query": PRODUCT}))
+            while not app.state.pool.workers or app.state.pool.idle:  # until the runaway holds the worker
+                await asyncio.sleep(0.05)
+            busy = await client.get("/sparql", params={"query": "ASK {}"})
+            return [busy, await runaway]
+
+    try:
+        busy, runaway = asyncio.run(go())
+        assert busy.status_code == 503 and "busy" in busy.text and int(busy.headers["retry-after"]) >= 1
+        assert runaway.status_code == 503 and "time limit" in runaway.text
+        never_seen(app)
+    finally:
+        app.state.service.close()
+
+
 def test_a_query_past_the_memory_cap_is_stopped(dataset: Any) -> None:
     app = create_app(dataset, timeout_s=120, max_concurrent=1, memory_mb=200)
     try:
