@@ -24,6 +24,7 @@ from ..formats import BY_NAME, Format
 from ..jsonld import context, to_jsonld
 from ..namespaces import BASE
 from ..site import Site, document_path, page
+from ..site.browse import ASSETS, asset
 from ..site.iris import iri_of_path
 from ..site.model import serialize
 from .negotiation import choose_format, media_type
@@ -124,6 +125,9 @@ async def fixed_page(request: Request, site: Site, path: str) -> Response | None
         return html(await run_in_threadpool(render, links))
     if path == "relations.svg":
         return Response(await run_in_threadpool(site.relations_svg, links), media_type="image/svg+xml")
+    if path in ASSETS:  # the claim browser, the relations filters, the search index
+        body = await run_in_threadpool(asset, site, path)
+        return Response(body, media_type=ASSETS[path] + "; charset=utf-8")
     if path == "style.css":
         css = resources.files("dprk_ld.site").joinpath("templates", "style.css").read_bytes()
         return Response(css, media_type="text/css; charset=utf-8")

@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from ..jsonld import to_jsonld
 from ..namespaces import BASE, ID, ONTOLOGY_IRI, PREFIXES, sparql_prologue
 from ..query.catalog import CannedQuery
-from . import svg
+from . import browse, search
 from .iris import fragment, local_path
 from .links import Links
 from .model import DCT, RDF_TYPE, D, Model, compact, display_prefixes
@@ -300,13 +300,13 @@ class Site:
         return [({"anchor": compact(cls).replace(":", "-"), "label": self.model.label(cls)}, rows)
                 for cls, rows in sorted(groups.items(), key=lambda kv: (self.model.label(kv[0]), kv[0]))]
 
+    @cached_property
+    def search_index(self) -> dict[str, Any]:
+        """The search and facet index of the claims and entities (:mod:`.search`), built once."""
+        return search.search_index(self.model)
+
     def claims_page(self, links: Links) -> str:
-        m = self.model
-        groups: dict[str, list[list[Markup]]] = {}
-        for c in m.claims():
-            dates = ", ".join(v for _, v, _ in m.dates(c))
-            groups.setdefault(m.claim_class(c), []).append([link(m, links, c), escape(dates)])
-        return self.render("list.html", links, "Claims", groups=self._groups(groups))
+        return browse.claims_page(self, links)
 
     def entities_page(self, links: Links) -> str:
         m = self.model
@@ -335,23 +335,10 @@ class Site:
         return self.render("timeline.html", links, "Timeline", events=events)
 
     def relations_svg(self, links: Links) -> str:
-        m = self.model
-        nodes = [svg.Node(s, m.label(s), links.iri(s)) for s in m.of_type(D + "State")]
-        edges = []
-        for c in m.claims():
-            frm, to, other = m.state_roles(c)
-            kind, label, href = m.label(m.claim_class(c)), m.label(c), links.iri(c)
-            if frm and to:
-                edges += [svg.Edge(f, t, kind, label, href, True) for f in frm for t in to if f != t]
-            else:
-                everyone = sorted(set(frm + to + other))
-                edges += [svg.Edge(a, b, kind, label, href, False)
-                          for i, a in enumerate(everyone) for b in everyone[i + 1:]]
-        return svg.relations_svg(nodes, edges)
+        return browse.relations_svg(self, links)
 
     def relations_page(self, links: Links) -> str:
-        inline = self.relations_svg(links).replace(' xmlns="http://www.w3.org/2000/svg"', "", 1)
-        return self.render("relations.html", links, "Relations between states", svg=Markup(inline))
+        return browse.relations_page(self, links)
 
     # ---- the endpoint's page (live; the static site links to the published endpoint) -------------
     def sparql_page(self, links: Links, example: str) -> str:

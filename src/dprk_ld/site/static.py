@@ -21,6 +21,7 @@ from ..jsonld import to_jsonld
 from ..namespaces import BASE, ONTOLOGY_IRI
 from ..query.engine import run_canned
 from ..query.render import render
+from . import browse
 from .documents import page
 from .iris import document_path
 from .links import StaticLinks
@@ -71,6 +72,8 @@ class StaticSite:
                                   ("relations", site.relations_page)):
             self.write(f"{name}.html", render_page(StaticLinks(f"{name}.html")))
         self.write("relations.svg", site.relations_svg(StaticLinks("relations.svg")))
+        for name in browse.ASSETS:  # the claim browser's and the picture's scripts, and the search index
+            self.write(name, browse.asset(site, name))
         self.progress("site: canned queries")
         self.queries(dataset)
         return self.written

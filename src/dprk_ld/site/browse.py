@@ -1,0 +1,73 @@
+"""The reader's pages: the claim browser (search and facets) and the relations picture, static and live.
+
+Implements the pages of issue 16 over the one page model: ``claims`` lists every claim by class (what a
+reader without script sees) and carries the faceted browser that ``search.js`` switches on over the
+search index (:mod:`.search`); ``relations`` shows the aggregated picture (:mod:`.relations`) with its
+legend and filters beside it (``relations.js``). Both work from ``file://``, a static host and serve:
+the scripts and the index are files of the site (:data:`ASSETS`), nothing comes from a CDN.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from ..namespaces import ID
+from . import relations, search
+from .links import Links
+from .model import D
+from .render import link
+
+#: files of the site besides the pages: name -> media type
+ASSETS = {"search.js": "text/javascript", "relations.js": "text/javascript", "search-index.js": "text/javascript"}
+
+
+def asset(site: Any, name: str) -> bytes:
+    """A script of the site: the two static ones, or the search index of this dataset."""
+    if name == "search-index.js":
+        return search.index_script(site.search_index).encode("utf-8")
+    return resources.files("dprk_ld.site").joinpath("templates", name).read_bytes()
+
+
+def href_pattern(links: Links) -> tuple[str, str]:
+    """(prefix, suffix) that turn an index key (``claim/a000-x``) into a link from the page, per policy."""
+    sample = links.iri(ID + "claim/__id__")
+    prefix, _, suffix = sample.partition("claim/__id__")
+    return prefix, suffix
+
+
+def claims_page(site: Any, links: Links) -> str:
+    m = site.model
+    groups: dict[str, list[list[Markup]]] = {}
+    for c in m.claims():
+        dates = ", ".join(v for _, v, _ in m.dates(c))
+        groups.setdefault(m.claim_class(c), []).append([link(m, links, c), escape(dates)])
+    prefix, suffix = href_pattern(links)
+    return site.render("claims.html", links, "Claims", groups=site._groups(groups), href_prefix=prefix,
+                       href_suffix=suffix, total=len(m.claims()))
+
+
+def _states(site: Any, links: Links) -> list[tuple[str, str, str]]:
+    m = site.model
+    return [(search.short(s), m.label(s), links.iri(s)) for s in m.of_type(D + "State")]
+
+
+def _label(site: Any) -> Any:
+    labels = site.search_index["labels"]
+    return lambda key: labels.get(key, [key])[0]
+
+
+def relations_svg(site: Any, links: Links) -> str:
+    return relations.relations_svg(site.search_index, _states(site, links), links.page("claims"), _label(site))
+
+
+def relations_page(site: Any, links: Links) -> str:
+    inline = relations_svg(site, links).replace(' xmlns="http://www.w3.org/2000/svg"', "", 1)
+    index = site.search_index
+    stances = sorted({s for c in index["claims"] for s in c["stance"]})
+    years = sorted({y for c in index["claims"] for y in c.get("y", [])})
+    return site.render("relations.html", links, "Relations between states", svg=Markup(inline),
+                       legend=relations.legend(index, _states(site, links), _label(site)),
+                       stances=[(s, _label(site)(s)) for s in stances], years=years)

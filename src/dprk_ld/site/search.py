@@ -1,0 +1,106 @@
+"""The search and facet index of the site: one JavaScript file read by ``search.js``, static and live alike.
+
+Full-text search and a faceted claim browser need no server and no CDN: :func:`search_index` reads the
+page model into a compact document — every claim with its English and Indonesian labels, our English
+gloss, its verbatim quotes and its facet values (class, party, stance, modality, rank, source article,
+review state, years), and every named entity with its labels and aliases — and :func:`index_script`
+wraps it as ``window.dprkSearch = {...}`` so that a ``<script src>`` loads it even from ``file://``
+(where ``fetch`` of a JSON file is refused). ``static/search.js`` does the matching, counting and
+paging in the browser; the plain claim list in the same page is what a reader without script sees.
+
+Why not Pagefind (which runs here, from PyPI): its index is fetched and its engine is WebAssembly, neither
+of which loads from ``file://``, and serve would need a static build at start; our claim facets come
+straight from the data. The index is small: about 1 kB per claim (figures in docs/search.md).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pyoxigraph as ox
+
+from ..namespaces import ID, ONTOLOGY_NS, PREFIXES
+from .model import D, Model
+
+SKOS = PREFIXES["skos"]
+RDFS = PREFIXES["rdfs"]
+#: facet key -> (heading, claim property or None when computed)
+FACETS = {
+    "class": "Class", "party": "Party", "stance": "Stance", "modality": "Modality", "rank": "Rank",
+    "source": "Source article", "review": "Review state",
+}
+ENTITY_PREFIXES = tuple(ID + k for k in ("state/", "person/", "org/", "place/"))
+YEAR = re.compile(r"^-?(\d{4})")
+
+
+def short(iri: str) -> str:
+    """The key of an IRI in the index: a path under ``…/id/``, a local name of the ontology, else the IRI."""
+    if iri.startswith(ID):
+        return iri[len(ID):]
+    if iri.startswith(ONTOLOGY_NS):
+        return iri[len(ONTOLOGY_NS):]
+    return iri
+
+
+def _labels(model: Model, iri: str) -> list[str]:
+    en, id_ = model.label(iri, "en"), model.label(iri, "id")
+    return [en] if id_ == en else [en, id_]
+
+
+def search_index(model: Model) -> dict[str, Any]:
+    """The index document (plain JSON types), deterministic for a given model."""
+    actors = {s for cls in model._subclasses(D + "Actor") for s in model.of_type(cls)}
+    labels: dict[str, list[str]] = {}
+
+    def keep(iri: str) -> str:
+        key = short(iri)
+        if key not in labels:
+            labels[key] = _labels(model, iri)
+        return key
+
+    claims = []
+    for claim in model.claims():
+        parties, stances, sources, quotes = set(), set(), set(), []
+        for p, o in model.out(claim):
+            if isinstance(o, ox.NamedNode) and (o.value in actors or o.value.startswith(ENTITY_PREFIXES)) \
+                    and p != D + "citation":
+                parties.add(keep(o.value))
+        for citation in model.citations_of(claim):
+            stances |= {keep(s) for s in model.iris(citation, D + "stance")}
+            sources |= {keep(s) for s in model.iris(citation, D + "source")}
+            quotes += [q.value for q in model.values(citation, D + "quote") if isinstance(q, ox.Literal)]
+        years = sorted(int(m.group(1)) for _, value, _ in model.dates(claim) if (m := YEAR.match(value)))
+        en, id_ = model.value(claim, RDFS + "label", "en"), model.value(claim, RDFS + "label", "id")
+        record: dict[str, Any] = {
+            "id": short(claim),
+            "t": [x for x in dict.fromkeys([en or short(claim), id_ or ""]) if x],
+            "g": model.value(claim, D + "gloss", "en") or "",
+            "q": sorted(set(quotes)),
+            "class": [keep(model.claim_class(claim))],
+            "party": sorted(parties), "stance": sorted(stances), "source": sorted(sources),
+            "modality": sorted(keep(m) for m in model.iris(claim, D + "modality")),
+            "rank": sorted(keep(r) for r in model.iris(claim, D + "rank")),
+            "review": sorted(keep(r) for r in model.iris(claim, D + "reviewStatus")),
+        }
+        if years:
+            record["y"] = [years[0], years[-1]]
+            record["d"] = min(v for _, v, _ in model.dates(claim))
+        claims.append(record)
+    entities = []
+    for iri in sorted(actors | {s for s in model.subjects(ID) if s.startswith(ENTITY_PREFIXES)}):
+        if not iri.startswith(ID) or not model.types(iri):
+            continue
+        names = _labels(model, iri) + sorted({o.value for o in model.values(iri, SKOS + "altLabel")
+                                              if isinstance(o, ox.Literal)})
+        kind = next((t for t in sorted(model.types(iri)) if t.startswith(ONTOLOGY_NS)), "")
+        entities.append({"id": short(iri), "t": list(dict.fromkeys(names)), "k": keep(kind) if kind else ""})
+    return {"version": 1, "facets": [[k, v] for k, v in FACETS.items()], "labels": dict(sorted(labels.items())),
+            "claims": claims, "entities": entities}
+
+
+def index_script(index: dict[str, Any]) -> str:
+    """The index as a script that sets ``window.dprkSearch`` (loads from ``file://`` too)."""
+    body = json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    return "window.dprkSearch=" + body.replace("</", "<\\/") + ";\n"
