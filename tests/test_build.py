@@ -210,14 +210,16 @@ def test_timeline_is_sorted_with_precision(release: Path) -> None:
     assert "year" in html and "month" in html and "day" in html
 
 
-def test_relations_svg_has_an_edge_per_claim_and_a_legend(release: Path) -> None:
+def test_relations_svg_has_an_edge_per_pair_and_class_and_a_legend(release: Path) -> None:
     svg = (release / "relations.svg").read_text(encoding="utf-8")
-    assert svg.count(" Q") == 4  # one curved edge each: shells, visit, treaty, aid
-    for kind in ("transfer", "visit", "treaty"):
-        assert f">{kind}</text>" in svg
-    assert "marker-end" in svg
+    edges = re.findall(r'<a class="edge" href="([^"]+)"', svg)
+    assert len(edges) == 4  # shells, visit, treaty, aid: four pairs-and-classes of one claim each
+    assert "claims.html?party=state%2FPRK&amp;party=state%2FRUS&amp;class=Transfer" in edges
+    assert "transfer: 1 claim between North Korea and Russia" in svg
     html = (release / "relations.html").read_text(encoding="utf-8")
-    assert "../claim/" not in html and 'href="id/claim/a000-putin-visit.html"' in html
+    for kind in ("transfer", "visit", "treaty"):  # the legend, beside the picture
+        assert re.search(rf'name="class" value="[A-Za-z]+" checked>\s*<svg[^>]*>.*?</svg> {kind}\b', html, re.S)
+    assert 'href="id/state/PRK.html"' in html
 
 
 def test_query_pages_have_precomputed_results(release: Path) -> None:

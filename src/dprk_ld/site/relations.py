@@ -104,7 +104,9 @@ def relations_svg(index: dict[str, Any], states: list[tuple[str, str, str]], cla
             lx, ly = (x1 + 2 * qx + x2) / 4, (y1 + 2 * qy + y2) / 4  # the curve's midpoint
             stances = Counter(s for claim in e.claims for s in claim["stance"])
             tip = (f"{label(e.kind)}: {e.count} claim{'s' if e.count != 1 else ''} between {label(pair[0])} and "
-                   f"{label(pair[1])} (" + ", ".join(f"{label(s)} {n}" for s, n in sorted(stances.items())) + ")")
+                   f"{label(pair[1])}")
+            if stances:
+                tip += " (" + ", ".join(f"{label(s)} {n}" for s, n in sorted(stances.items())) + ")"
             items = ";".join(",".join(claim["stance"]) + "|" + "|".join(str(y) for y in claim.get("y", []))
                              for claim in e.claims)
             out.append(
