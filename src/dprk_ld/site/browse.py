@@ -21,7 +21,8 @@ from .model import D
 from .render import link
 
 #: files of the site besides the pages: name -> media type
-ASSETS = {"search.js": "text/javascript", "relations.js": "text/javascript", "search-index.js": "text/javascript"}
+ASSETS = {"search.js": "text/javascript", "relations.js": "text/javascript", "table.js": "text/javascript",
+          "search-index.js": "text/javascript"}
 
 
 def asset(site: Any, name: str) -> bytes:
@@ -31,11 +32,9 @@ def asset(site: Any, name: str) -> bytes:
     return resources.files("dprk_ld.site").joinpath("templates", name).read_bytes()
 
 
-def href_pattern(links: Links) -> tuple[str, str]:
-    """(prefix, suffix) that turn an index key (``claim/a000-x``) into a link from the page, per policy."""
-    sample = links.iri(ID + "claim/__id__")
-    prefix, _, suffix = sample.partition("claim/__id__")
-    return prefix, suffix
+def href_pattern(links: Links) -> str:
+    """The link from the page to an index key (``claim/a000-x`` in place of ``__ID__``), per link policy."""
+    return links.iri(ID + "claim/__ID__").replace("claim/__ID__", "__ID__")
 
 
 def claims_page(site: Any, links: Links) -> str:
@@ -44,9 +43,8 @@ def claims_page(site: Any, links: Links) -> str:
     for c in m.claims():
         dates = ", ".join(v for _, v, _ in m.dates(c))
         groups.setdefault(m.claim_class(c), []).append([link(m, links, c), escape(dates)])
-    prefix, suffix = href_pattern(links)
-    return site.render("claims.html", links, "Claims", groups=site._groups(groups), href_prefix=prefix,
-                       href_suffix=suffix, total=len(m.claims()))
+    return site.render("claims.html", links, "Claims", groups=site._groups(groups), href_pattern=href_pattern(links),
+                       total=len(m.claims()))
 
 
 def _states(site: Any, links: Links) -> list[tuple[str, str, str]]:

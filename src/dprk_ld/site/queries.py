@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import pyoxigraph as ox
 from markupsafe import Markup
 
 from ..namespaces import BASE
@@ -19,11 +20,13 @@ from ..query.catalog import CannedQuery
 from ..query.text import with_prologue
 from .links import Links
 from .model import compact
-from .render import MEDIA_NAMES, render_template, term
+from .render import MEDIA_NAMES, NUMERIC, number, render_template, term
 
 if TYPE_CHECKING:
     from .pages import Site, SiteInfo
 
+UNIT_COLUMNS = {"unit", "units"}
+FOLD_AT, FOLD_HEAD = 160, 90
 INPUT_TYPES = {"integer": "number", "decimal": "text", "date": "date", "boolean": "text", "gYear": "number"}
 
 
@@ -51,7 +54,24 @@ def table(site: Site | None, links: Links, results: Results) -> Table:
                      [[t(x.subject), Markup("{}").format(compact(x.predicate.value)), t(x.object)] for x in triples],
                      graph=True)
     header = list(results.variables)
-    return Table(header, [[t(row.get(v)) for v in header] for row in results.rows])
+    unit_column = next((v for v in header if v.lower() in UNIT_COLUMNS), None)
+
+    def cell(row: dict[str, Any], var: str) -> Markup:
+        value = row.get(var)
+        if isinstance(value, ox.Literal) and value.datatype.value in NUMERIC and var != unit_column:
+            unit = row.get(unit_column) if unit_column else None
+            return number(value, unit.value if isinstance(unit, ox.Literal) else None)
+        return fold(t(value), value)
+
+    return Table(header, [[cell(row, v) for v in header] for row in results.rows])
+
+
+def fold(html: Markup, value: Any) -> Markup:
+    """A long literal folded: its first words, the rest behind a disclosure (no script needed)."""
+    if not isinstance(value, ox.Literal) or len(value.value) <= FOLD_AT:
+        return html
+    head = value.value[:FOLD_HEAD].rsplit(" ", 1)[0]
+    return Markup('<details class="fold"><summary>{}…</summary>{}</details>').format(head, html)
 
 
 def portable(text: str) -> str:

@@ -111,7 +111,7 @@ def relations_svg(index: dict[str, Any], states: list[tuple[str, str, str]], cla
                              for claim in e.claims)
             out.append(
                 f'<a class="edge" href="{escape(claims_link(claims_page, e))}" data-class="{escape(e.kind)}" '
-                f'data-items="{escape(items)}" data-base="{escape(claims_link(claims_page, e))}">'
+                f'data-items="{escape(items)}" data-filter-href="{escape(claims_link(claims_page, e))}">'
                 f'<path d="M{_f(x1)},{_f(y1)} Q{_f(qx)},{_f(qy)} {_f(x2)},{_f(y2)}" stroke="{palette[e.kind]}" '
                 f'stroke-width="{width(e.count)}" stroke-opacity="0.75"/>'
                 f'<text x="{_f(lx)}" y="{_f(ly + 4)}" text-anchor="middle" font-size="12" font-family="sans-serif" '

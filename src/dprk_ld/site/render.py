@@ -9,6 +9,7 @@ already rendered is :class:`markupsafe.Markup`.
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import jinja2
@@ -19,7 +20,10 @@ from ..security import is_linkable
 from .links import Links
 from .model import Model, Term, compact
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD + "string"
+NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "short", "nonNegativeInteger",
+                             "positiveInteger", "nonPositiveInteger", "negativeInteger", "unsignedInt")}
 MAX_DEPTH = 3
 MEDIA_NAMES = {"text/turtle": "Turtle", "application/ld+json": "JSON-LD", "text/html": "HTML"}
 
@@ -62,8 +66,26 @@ def term(model: Model | None, links: Links, value: Term | None, depth: int = 0) 
                 value.language, text, value.language)
         if value.datatype.value == XSD_STRING:
             return Markup(text)
+        if value.datatype.value in NUMERIC:
+            return number(value)
+        if value.datatype.value == XSD + "boolean":
+            return Markup('<span title="{} (xsd:boolean)">{}</span>').format(text, text)
         return Markup("{} <small>{}</small>").format(text, compact(value.datatype.value))
     return escape(str(value))
+
+
+def number(value: ox.Literal, unit: str | None = None) -> Markup:
+    """A numeric literal for people: digits grouped (``10,000,000,000``), its unit after it when known,
+    the exact lexical form and datatype in the tooltip; an ill-formed one as written."""
+    try:
+        shown = f"{Decimal(value.value):,}"
+    except InvalidOperation:
+        return Markup("{} <small>{}</small>").format(value.value, compact(value.datatype.value))
+    title = f"{value.value} ({compact(value.datatype.value)})"
+    if unit:
+        return Markup('<span class="num" title="{}"><span class="digits">{}</span> <span class="unit">{}</span>'
+                      '</span>').format(title, shown, unit)
+    return Markup('<span class="num" title="{}"><span class="digits">{}</span></span>').format(title, shown)
 
 
 def blank(model: Model, links: Links, key: str, depth: int) -> Markup:

@@ -32,7 +32,7 @@
       a.style.display = visible ? "" : "none";
       a.querySelector("path").setAttribute("stroke-width", width(n));
       a.querySelector("text").textContent = String(n);
-      var href = a.getAttribute("data-base");
+      var href = a.getAttribute("data-filter-href");
       stances.forEach(function (s) { href += "&stance=" + encodeURIComponent(s); });
       if (from) href += "&from=" + encodeURIComponent(from);
       if (to) href += "&to=" + encodeURIComponent(to);

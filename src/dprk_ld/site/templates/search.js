@@ -8,8 +8,7 @@
   var root = document.getElementById("browser");
   if (!data || !root) return;
   var PAGE = 25;
-  var hrefBase = root.getAttribute("data-href") || "id/";
-  var hrefExt = root.getAttribute("data-ext") || "";
+  var pattern = root.getAttribute("data-href") || "id/__ID__.html";
   var MULTI_AND = { party: true };  // a claim must involve every chosen party; other facets: any chosen value
 
   function fold(text) {
@@ -22,7 +21,7 @@
     });
   }
   function label(key) { var l = data.labels[key]; return l ? l[0] : key; }
-  function href(id) { return hrefBase + id + hrefExt; }
+  function href(id) { return pattern.replace("__ID__", id); }
 
   // searchable text per record, by field weight
   data.claims.forEach(function (c) {
