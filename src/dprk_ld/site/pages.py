@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from markupsafe import Markup, escape
@@ -220,7 +221,7 @@ class Site:
             "incoming": [(link(m, links, s), prop_link(m, links, p)) for s, p in incoming[:MAX_INCOMING]],
             "incoming_more": max(0, len(incoming) - MAX_INCOMING),
             "citations": [self.citation(c, links) for c in self.model.citations_of(iri)],
-            "related": [], "related_title": "", "related_head": [], "contents": None,
+            "related": [], "related_title": "", "related_head": [], "contents": None, "browse_href": None,
             "namespace": self._namespace_link(iri, links),
         }
         if D + "SourceArticle" in m.types(iri):
@@ -234,6 +235,8 @@ class Site:
                 ctx["related_title"], ctx["related_head"] = "Claims naming it", ["claim", "role", "class"]
                 ctx["related"] = [[link(m, links, c), prop_link(m, links, p), link(m, links, m.claim_class(c))]
                                   for c, p in about]
+                if iri.startswith(ID):  # the claim browser, filtered to this party
+                    ctx["browse_href"] = links.page("claims") + "?party=" + quote(iri[len(ID):], safe="")
         if self.kind(iri) == "graph":
             triples = m.triples_in(iri)
             subjects = sorted({s.value for s, _, _ in (tuple(x) for x in triples)

@@ -21,6 +21,7 @@ from .links import Links
 from .model import Model, Term, compact
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 XSD_STRING = XSD + "string"
 NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "short", "nonNegativeInteger",
                              "positiveInteger", "nonPositiveInteger", "negativeInteger", "unsignedInt")}
@@ -47,8 +48,10 @@ def link(model: Model | None, links: Links, iri: str, text: str | None = None) -
 
 
 def prop_link(model: Model | None, links: Links, iri: str) -> Markup:
-    """A property as a link showing its prefixed name."""
-    return link(model, links, iri, compact(iri))
+    """A property as a link showing its English label when the data gives one (``part of``), else its
+    prefixed name; the full IRI in the tooltip."""
+    label = model.value(iri, RDFS_LABEL, "en") if model is not None else None
+    return link(model, links, iri, label or compact(iri))
 
 
 def term(model: Model | None, links: Links, value: Term | None, depth: int = 0) -> Markup:

@@ -89,8 +89,9 @@ def search_index(model: Model) -> dict[str, Any]:
             record["d"] = min(v for _, v, _ in model.dates(claim))
         claims.append(record)
     entities = []
-    for iri in sorted(actors | {s for s in model.subjects(ID) if s.startswith(ENTITY_PREFIXES)}):
-        if not iri.startswith(ID) or not model.types(iri):
+    places = {s for cls in model._subclasses(D + "Place") for s in model.of_type(cls)}
+    for iri in sorted(actors | places):
+        if not iri.startswith(ID):
             continue
         names = _labels(model, iri) + sorted({o.value for o in model.values(iri, SKOS + "altLabel")
                                               if isinstance(o, ox.Literal)})
