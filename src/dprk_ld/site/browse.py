@@ -22,7 +22,7 @@ from .render import link
 
 #: files of the site besides the pages: name -> media type
 ASSETS = {"search.js": "text/javascript", "relations.js": "text/javascript", "table.js": "text/javascript",
-          "search-index.js": "text/javascript"}
+          "timeline.js": "text/javascript", "search-index.js": "text/javascript"}
 
 
 def asset(site: Any, name: str) -> bytes:
@@ -69,3 +69,14 @@ def relations_page(site: Any, links: Links) -> str:
     return site.render("relations.html", links, "Relations between states", svg=Markup(inline),
                        legend=relations.legend(index, _states(site, links), _label(site)),
                        stances=[(s, _label(site)(s)) for s in stances], years=years)
+
+
+def timeline_filters(site: Any) -> dict[str, Any]:
+    """What the timeline's filters need: each claim's class and stances (by IRI), and the choices."""
+    index = site.search_index
+    label = _label(site)
+    facets = {ID + c["id"]: {"class": c["class"][0], "stance": ",".join(c["stance"])} for c in index["claims"]}
+    classes = sorted({c["class"][0] for c in index["claims"] if c.get("y")}, key=label)
+    stances = sorted({s for c in index["claims"] for s in c["stance"]}, key=label)
+    return {"facets": facets, "classes": [(k, label(k)) for k in classes],
+            "stances": [(k, label(k)) for k in stances]}

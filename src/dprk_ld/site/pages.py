@@ -335,7 +335,7 @@ class Site:
                 events.append({"value": value, "precision": precision, "prop": prop, "inferred": inferred,
                                "claim": link(m, links, c), "cls": link(m, links, m.claim_class(c)), "key": c})
         events.sort(key=lambda e: (e["value"], e["key"], e["prop"]))
-        return self.render("timeline.html", links, "Timeline", events=events)
+        return self.render("timeline.html", links, "Timeline", events=events, **browse.timeline_filters(self))
 
     def relations_svg(self, links: Links) -> str:
         return browse.relations_svg(self, links)
