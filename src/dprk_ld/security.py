@@ -14,6 +14,8 @@ import hashlib
 import re
 
 LINKABLE = ("http://", "https://")
+#: a <script src> naming a file of the site itself (a relative or root path: no scheme, not protocol-relative)
+_OWN_SCRIPT = re.compile(r"""<script\b[^>]*\bsrc\s*=\s*["'](?![A-Za-z][A-Za-z0-9+.-]*:|//)[^"']+["']""", re.IGNORECASE)
 _INLINE = re.compile(r"<(style|script)\b([^>]*)>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
 
 #: headers for every response (HTML or not)
@@ -42,10 +44,12 @@ def _sources(html: str) -> tuple[list[str], list[str]]:
 
 
 def content_security_policy(html: str = "", *, meta: bool = False) -> str:
-    """A strict policy for one page: nothing loads but its own stylesheet(s) and images, inline
+    """A strict policy for one page: nothing loads but its own stylesheet(s), script files and images, inline
     ``<style>``/``<script>`` only by hash, forms to this origin, no framing (``frame-ancestors`` is
     left out when ``meta``: browsers ignore it in a ``<meta>`` policy)."""
     styles, scripts = _sources(html)
+    if _OWN_SCRIPT.search(html):  # the site's own script files (claim browser, filters, tables)
+        scripts = ["'self'", *scripts]
     policy = [
         "default-src 'none'",
         "style-src " + " ".join(["'self'", *styles]),
