@@ -159,6 +159,15 @@ class Model:
         return sorted({q.subject.value for q in self.quads() if isinstance(q.subject, ox.NamedNode)
                        and q.subject.value.startswith(prefix)})
 
+    def subjects_in(self, graphs: Iterable[str], prefix: str) -> list[str]:
+        """IRI subjects starting with ``prefix`` in the given named graphs only (no scan of the rest)."""
+        found = set()
+        for graph in graphs:
+            for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+                if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(prefix):
+                    found.add(q.subject.value)
+        return sorted(found)
+
     def minted(self, prefix: str) -> list[str]:
         """Every IRI starting with ``prefix`` in any position (subject, predicate, object), sorted."""
         found = set()

@@ -51,7 +51,7 @@ def _value(site: Site, links: Links, value: Any) -> Markup:
 
 def ontology_page(site: Site, links: Links) -> str:
     m = site.model
-    terms = sorted(s for s in m.subjects(ONTOLOGY_NS) if len(s) > len(ONTOLOGY_NS))
+    terms = [s for s in m.subjects_in(site.ontology_graphs, ONTOLOGY_NS) if len(s) > len(ONTOLOGY_NS)]
     groups, placed = [], set()
     for cls, anchor, title in GROUPS:
         members = [x for x in terms if cls in m.types(x) and x not in placed]

@@ -221,20 +221,24 @@ class Site:
             "incoming": [(link(m, links, s), prop_link(m, links, p)) for s, p in incoming[:MAX_INCOMING]],
             "incoming_more": max(0, len(incoming) - MAX_INCOMING),
             "citations": [self.citation(c, links) for c in self.model.citations_of(iri)],
-            "related": [], "related_title": "", "related_head": [], "contents": None, "browse_href": None,
+            "related": [], "related_title": "", "related_head": [], "related_more": 0, "contents": None,
+            "browse_href": None,
             "namespace": self._namespace_link(iri, links),
         }
         if D + "SourceArticle" in m.types(iri):
             ctx["related_title"], ctx["related_head"] = "Claims taken from this article", ["claim", "class", "quote"]
+            citing = m.claims_citing(iri)
             ctx["related"] = [[link(m, links, c), link(m, links, m.claim_class(c)),
                                Markup('<span lang="id">{}</span>').format(m.value(cit, D + "quote", "id") or "")]
-                              for c, cit in m.claims_citing(iri)]
+                              for c, cit in citing[:MAX_INCOMING]]
+            ctx["related_more"] = max(0, len(citing) - MAX_INCOMING)
         elif not m.is_claim(iri):
             about = m.claims_about(iri)
             if about:
                 ctx["related_title"], ctx["related_head"] = "Claims naming it", ["claim", "role", "class"]
                 ctx["related"] = [[link(m, links, c), prop_link(m, links, p), link(m, links, m.claim_class(c))]
-                                  for c, p in about]
+                                  for c, p in about[:MAX_INCOMING]]
+                ctx["related_more"] = max(0, len(about) - MAX_INCOMING)
                 if iri.startswith(ID):  # the claim browser, filtered to this party
                     ctx["browse_href"] = links.page("claims") + "?party=" + quote(iri[len(ID):], safe="")
         if self.kind(iri) == "graph":
@@ -265,6 +269,12 @@ class Site:
                 "source": link(m, links, source) if source else "not given", "meta": meta}
 
     # ---- site pages -----------------------------------------------------------------------------
+    @cached_property
+    def by_class(self) -> Counter[str]:
+        """Claims per claim class (counted once: the data never changes while a site lives)."""
+        return Counter(self.model.claim_class(c) for c in self.model.claims())
+
+    @cached_property
     def counts(self) -> list[tuple[str, int, str | None]]:
         m = self.model
         return [("claims", len(m.claims()), "claims"), ("citations", len(m.of_type(D + "Citation")), None),
@@ -274,9 +284,9 @@ class Site:
 
     def index(self, links: Links, downloads: Iterable[tuple[str, str, int]] = ()) -> str:
         m = self.model
-        by_class = Counter(m.claim_class(c) for c in m.claims())
+        by_class = self.by_class
         counts = [("triples", self.triples, None)]
-        counts += [(name, n, links.page(page) if page else None) for name, n, page in self.counts()]
+        counts += [(name, n, links.page(page) if page else None) for name, n, page in self.counts]
         return self.render("index.html", links, "Home", self.alternates(BASE, links), counts=counts,
                            downloads=list(downloads), catalog=self.public_queries(),
                            graphs=[link(m, links, g, local_path(g)) for g in (self.everything or m).graph_names()],
