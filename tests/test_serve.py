@@ -12,7 +12,11 @@ import httpx
 import pytest
 
 from dprk_ld.load import load_project
+from dprk_ld.project import find_project
 from dprk_ld.serve import create_app
+from dprk_ld.serve.store import store_dataset
+
+from .servers import load_dataset, oxigraph_server
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "serve"
 SELECT = "SELECT ?s ?label WHERE { ?s a dprk:State ; rdfs:label ?label FILTER(lang(?label) = 'en') } ORDER BY ?s"
@@ -23,9 +27,15 @@ def dataset() -> Any:
     return load_project(FIXTURE)
 
 
-@pytest.fixture(scope="module")
-def app(dataset: Any) -> Any:
-    return create_app(dataset)
+@pytest.fixture(scope="module", params=["embedded", "store"])
+def app(request: pytest.FixtureRequest, dataset: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The service on the embedded store, and on the same data in an Oxigraph server (``serve --store``)."""
+    if request.param == "embedded":
+        yield create_app(dataset)
+        return
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as base:
+        load_dataset(base, dataset)
+        yield create_app(store_dataset(base + "/query", find_project(FIXTURE)))
 
 
 def call(app: Any, method: str, url: str, **kwargs: Any) -> httpx.Response:

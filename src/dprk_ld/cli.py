@@ -251,17 +251,18 @@ def sparql(query_text: str | None, query_file: Path | None, fmt: str | None, end
               help="uvicorn worker processes; each loads the dataset (memory: one dataset per worker).")
 @click.option("--wikidata-view/--no-wikidata-view", default=True, show_default=True,
               help="Also serve the Wikidata-style view as the named graph .../graph/wikidata-view.")
+@click.option("--store", metavar="URL", help="Serve the dataset in this SPARQL 1.1 store (read-only) instead.")
 @clikit.serve_limit_options
 @user_errors
 def serve(project_dir: Path | None, host: str, port: int, max_results: int, workers: int, wikidata_view: bool,
-          **limits: Any) -> None:
+          store: str | None, **limits: Any) -> None:
     """Serve the dataset: a read-only SPARQL endpoint, canned queries and linked-data pages."""
     from .serve.app import serve_project
 
     project_dir = resolve_project(project_dir).root  # a wrong --project fails before anything is announced
     clikit.note(f"serving on http://{host}:{port}/ (SPARQL at /sparql, {workers} worker(s))")
     serve_project(project_dir, host=host, port=port, workers=workers, max_results=max_results,
-                  wikidata_view=wikidata_view, **limits)
+                  wikidata_view=wikidata_view, store=store, **limits)
 
 
 @main.command("load")

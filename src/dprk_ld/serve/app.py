@@ -106,7 +106,7 @@ def create_app(dataset: Dataset, *, timeout_s: float = DEFAULT_TIMEOUT_S,
 
     ``wikidata_view=True`` first adds the Wikidata-style view to ``dataset.store`` as its own named graph.
     """
-    if wikidata_view:
+    if wikidata_view and isinstance(dataset.store, ox.Store):  # never written into an external store
         from ..wikidata.view import VIEW_GRAPH, add_wikidata_view
 
         if not dataset.store.contains_named_graph(ox.NamedNode(VIEW_GRAPH)):
@@ -165,9 +165,21 @@ def serve(dataset: Dataset, host: str = "127.0.0.1", port: int = 8000, max_conne
 
 def serve_project(project_dir: Path | None, host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
                   max_connections: int = MAX_CONNECTIONS, header_timeout_s: float = HEADER_TIMEOUT_S,
-                  **options: Any) -> None:
+                  store: str | None = None, **options: Any) -> None:
     """Load the project and serve it; ``workers`` > 1 starts that many uvicorn worker processes, each
-    loading the dataset itself and keeping its own query workers."""
+    loading the dataset itself and keeping its own query workers. ``store``: serve the dataset in this
+    SPARQL store instead (:mod:`.store`; the project, unless the bundled one, gives files and queries)."""
+    if store:
+        from ..project import ORIGIN_BUNDLED, find_project
+        from .store import store_dataset
+
+        project = find_project(project_dir)
+        dataset = store_dataset(store, None if project.origin == ORIGIN_BUNDLED else project,
+                                timeout_s=options.get("timeout_s", DEFAULT_TIMEOUT_S),
+                                cap=options.get("max_results", DEFAULT_MAX_RESULTS) + 1)
+        serve(dataset, host=host, port=port, max_connections=max_connections, header_timeout_s=header_timeout_s,
+              **options)
+        return
     if workers <= 1:
         from ..load import load_project
 

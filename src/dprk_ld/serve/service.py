@@ -26,6 +26,7 @@ from .cache import ByteLRU
 from .execute import Job, Rendered
 from .pool import WorkerPool
 from .protocol import ParsedRequest
+from .store import RemoteRunner, RemoteStore
 
 DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_MAX_RESULTS = 10_000
@@ -69,8 +70,13 @@ class Service:
         self.catalog: dict[str, CannedQuery] = load_catalog(dataset.project) if dataset.project.queries else {}
         self.site = pages.LivePages(dataset, self.catalog, limits.as_dict(), sorted(self.graphs))
         self.checks: ByteLRU[QueryCheck] = ByteLRU(limits.cache_bytes)
-        self.pool = WorkerPool(lambda path: store.dump(path, format=ox.RdfFormat.N_QUADS), limits.max_concurrent,
-                               limits.timeout_s, limits.memory_mb, limits.queue)
+        self.pool: WorkerPool | RemoteRunner
+        if isinstance(store, RemoteStore):  # the data is in an external store: queries run there (serve --store)
+            store.cap = limits.max_results + 1
+            self.pool = RemoteRunner(store, limits.timeout_s, limits.max_concurrent, limits.queue)
+        else:
+            self.pool = WorkerPool(lambda path: store.dump(path, format=ox.RdfFormat.N_QUADS),
+                                   limits.max_concurrent, limits.timeout_s, limits.memory_mb, limits.queue)
 
     def check(self, text: str, base: str) -> QueryCheck:
         """:func:`check_query`, remembered in a byte-bounded cache (the graphs never change while serving)."""
