@@ -107,8 +107,11 @@ def citation_findings(ds: RemoteDataset, sources: Path | None, classes: list[tup
                                            graphs)))[0].value)  # type: ignore[union-attr]
     stats.citations = int(next(iter(ep.select(f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c a {d}Citation> }}",
                                               graphs)))[0].value)  # type: ignore[union-attr]
-    uncited = (f"SELECT DISTINCT ?claim WHERE {{ {claims} FILTER NOT EXISTS {{ ?claim {d}citation> ?c . "
-               f"?c {d}source> ?src ; {d}quote> ?quote . FILTER(STRLEN(STR(?quote)) > 0) }} }}")
+    # GROUP BY + HAVING, as the embedded query: the FILTER NOT EXISTS form had not finished after 7 minutes
+    # on 1M triples in pyoxigraph, this one takes 2.9 s
+    uncited = (f"SELECT ?claim WHERE {{ {claims} OPTIONAL {{ ?claim {d}citation> ?c . ?c {d}source> ?src ; "
+               f"{d}quote> ?quote . FILTER(STRLEN(STR(?quote)) > 0) }} }} GROUP BY ?claim "
+               f"HAVING(COUNT(DISTINCT ?c) = 0)")
     findings = [Finding("violation", "citations",
                         f"{short(row[0].value)} has no citation with a source and a non-empty quote",  # type: ignore[union-attr]
                         focus=row[0].value,  # type: ignore[union-attr]
