@@ -52,6 +52,13 @@ FORMATS: tuple[Format, ...] = (
 BY_NAME: dict[str, Format] = {f.name: f for f in FORMATS}
 
 
+def written(data: bytes | None) -> bytes:
+    """What a pyoxigraph serialiser called without an output returns: always bytes (its stubs say ``| None``)."""
+    if data is None:
+        raise TypeError("pyoxigraph wrote to an output instead of returning bytes")
+    return data
+
+
 def by_extension(ext: str, kind: str | None = None) -> Format | None:
     """The format for a file extension (``ttl``, ``.jsonld``), optionally of one kind."""
     ext = ext.lstrip(".").lower()

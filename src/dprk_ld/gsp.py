@@ -27,6 +27,7 @@ import httpx
 import pyoxigraph as ox
 
 from .errors import EndpointError
+from .formats import written
 from .load import Dataset
 from .query.holds import ask
 
@@ -125,7 +126,8 @@ def _union_ntriples(dataset: Dataset) -> bytes:
     graphs = " ".join(f"<{g}>" for g in sorted(dataset.files))
     result = dataset.store.query("CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
                                  f"VALUES ?g {{ {graphs} }} GRAPH ?g {{ ?s ?p ?o }} }} }}")
-    return result.serialize(format=ox.RdfFormat.N_TRIPLES)
+    assert isinstance(result, ox.QueryTriples)  # a CONSTRUCT
+    return written(result.serialize(format=ox.RdfFormat.N_TRIPLES))
 
 
 def _default_graph_is_union(client: httpx.Client, endpoint: str, graph_store: str) -> bool:
@@ -155,7 +157,7 @@ def _push_named(dataset: Dataset, graph_store: str, client: httpx.Client,
     done: list[GraphPush] = []
     for index, graph in enumerate(graphs, 1):
         node = ox.NamedNode(graph)
-        body = dataset.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node)
+        body = written(dataset.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node))
         triples = body.count(b"\n")
         try:
             response = client.put(graph_store, params={"graph": graph}, content=body,

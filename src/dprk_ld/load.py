@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -63,7 +64,11 @@ class Dataset:
         graphs = " ".join(f"<{g}>" for g in self.files)  # the files' graphs only (not a view added later)
         query = ("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
                  f"VALUES ?g {{ {graphs} }} GRAPH ?g {{ ?s ?p ?o }} }} }}")
-        return int(next(iter(self.store.query(query)))["n"].value)
+        solutions = self.store.query(query)
+        assert isinstance(solutions, ox.QuerySolutions)  # a SELECT
+        count = next(iter(solutions))["n"]
+        assert isinstance(count, ox.Literal)
+        return int(count.value)
 
     def graphs_of(self, *kinds: str) -> list[str]:
         return [iri for iri, f in self.files.items() if f.kind in kinds]
@@ -144,14 +149,14 @@ def index_subjects(text: str, relpath: str, into: dict[str, Location]) -> None:
 
 def _trie(words: Iterable[str]) -> str:
     """A regex matching exactly ``words``, factored as a trie (one pass per position, however many words)."""
-    root: dict = {}
+    root: dict[str, Any] = {}
     for w in words:
         node = root
         for ch in w:
             node = node.setdefault(ch, {})
         node[""] = {}
 
-    def emit(node: dict) -> str:
+    def emit(node: dict[str, Any]) -> str:
         alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
         if not alts:
             return ""

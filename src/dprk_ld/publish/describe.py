@@ -27,6 +27,7 @@ from ..formats import by_extension
 from ..load import GRAPH_BASE
 from ..metadata import Creator, DatasetMeta
 from ..namespaces import BASE, ID, ONTOLOGY_IRI, PREFIXES
+from ..query.results import Term, lexical, solutions
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -69,7 +70,7 @@ class ReleaseInfo:
         return f"{BASE}release/{self.version}/"
 
 
-def _first(store: ox.Store, subject: str, predicate: str) -> ox.Literal | ox.NamedNode | None:
+def _first(store: ox.Store, subject: str, predicate: str) -> Term | None:
     objs = sorted((q.object for q in store.quads_for_pattern(ox.NamedNode(subject), ox.NamedNode(predicate),
                                                                 None)), key=str)
     english = [o for o in objs if isinstance(o, ox.Literal) and o.language == "en"]
@@ -81,13 +82,13 @@ def release_info(store: ox.Store, meta: DatasetMeta | None = None) -> ReleaseInf
     missing one from the ontology header (``owl:Ontology``)."""
     def text(pred: str, default: str) -> str:
         term = _first(store, ONTOLOGY_IRI, pred)
-        return term.value if term is not None else default
+        return lexical(term) if term is not None else default
 
     issued_term = _first(store, ONTOLOGY_IRI, DCT + "issued") or _first(store, ONTOLOGY_IRI, DCT + "modified")
     if meta is not None and meta.issued:
         issued, source = meta.issued, f"{meta.path.name} (issued)"
     elif issued_term is not None:
-        issued, source = issued_term.value[:10], "the ontology header (dcterms:issued)"
+        issued, source = lexical(issued_term)[:10], "the ontology header (dcterms:issued)"
     elif os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         stamp = int(os.environ["SOURCE_DATE_EPOCH"])
         issued = dt.datetime.fromtimestamp(stamp, dt.timezone.utc).date().isoformat()
@@ -130,8 +131,8 @@ def _local(iri: str) -> str:
 
 
 def _count(store: ox.Store, query: str) -> int:
-    row = next(iter(store.query(query, use_default_graph_as_union=True)))
-    return int(row[0].value)
+    row = next(iter(solutions(store.query(query, use_default_graph_as_union=True))))
+    return int(lexical(row[0]))
 
 
 def describe(store: ox.Store, info: ReleaseInfo, dumps: list[Path], root: Path) -> list[ox.Triple]:
@@ -181,20 +182,21 @@ def describe(store: ox.Store, info: ReleaseInfo, dumps: list[Path], root: Path) 
                           ("classes", "DISTINCT ?c) AS ?n) WHERE { ?s a ?c }"),
                           ("properties", "DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }")):
         add(ds, VOID + prop, lit(str(_count(store, "SELECT (COUNT(" + pattern)), datatype=integer))
-    for row in store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c",
-                           use_default_graph_as_union=True):
+    for row in solutions(store.query(
+            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c",
+            use_default_graph_as_union=True)):
         part = n(f"{DATASET_IRI}#class-{_local(row[0].value)}")
         add(ds, VOID + "classPartition", part)
         add(part, VOID + "class", row[0])
         add(part, VOID + "entities", lit(row[1].value, datatype=integer))
-    for row in store.query("SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } "
-                           "GROUP BY ?p", use_default_graph_as_union=True):
+    for row in solutions(store.query("SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } "
+                           "GROUP BY ?p", use_default_graph_as_union=True)):
         part = n(f"{DATASET_IRI}#property-{_local(row[0].value)}")
         add(ds, VOID + "propertyPartition", part)
         add(part, VOID + "property", row[0])
         add(part, VOID + "triples", lit(row[1].value, datatype=integer))
-    for row in store.query("PREFIX dprk: <https://w3id.org/dprk-ld/ontology#> "
-                           "SELECT DISTINCT ?a WHERE { ?a a dprk:SourceArticle }", use_default_graph_as_union=True):
+    for row in solutions(store.query("PREFIX dprk: <https://w3id.org/dprk-ld/ontology#> "
+                           "SELECT DISTINCT ?a WHERE { ?a a dprk:SourceArticle }", use_default_graph_as_union=True)):
         add(ds, PROV + "wasDerivedFrom", row[0])
     service = n(DATASET_IRI + "#sparql")
     add(ds, DCAT + "accessService", service)

@@ -20,7 +20,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..formats import BY_NAME, Format
+from ..formats import BY_NAME, Format, written
 from ..jsonld import context, to_jsonld
 from ..load import Dataset
 from ..namespaces import PREFIXES
@@ -105,14 +105,14 @@ def serialize(fmt: Format, quads: list[ox.Quad], triples: list[ox.Triple]) -> by
     if fmt.name == "jsonld":
         return to_jsonld(triples)
     if fmt.name == "ntriples":
-        lines = sorted(set(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines()))
+        lines = sorted(set(written(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)).decode("utf-8").splitlines()))
         return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
     if fmt.name == "nquads":
-        lines = sorted(set(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines()))
+        lines = sorted(set(written(ox.serialize(quads, format=ox.RdfFormat.N_QUADS)).decode("utf-8").splitlines()))
         return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
     assert isinstance(fmt.oxigraph, ox.RdfFormat)
     data = quads if fmt.name in QUAD_FORMATS else triples
-    return ox.serialize(data, format=fmt.oxigraph, prefixes=dict(PREFIXES))
+    return written(ox.serialize(data, format=fmt.oxigraph, prefixes=dict(PREFIXES)))
 
 
 def gzip_bytes(data: bytes) -> bytes:

@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from ..load import Dataset
 from ..namespaces import ID, ONTOLOGY_NS, PREFIXES
+from ..query.results import lexical, solutions
 
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 RDFS = PREFIXES["rdfs"]
@@ -123,7 +124,8 @@ class EntityIndex:
 
 
 def _rows(store: ox.Store, text: str, graphs: list[ox.NamedNode]) -> list[ox.QuerySolution]:
-    return list(store.query(text, default_graph=graphs, prefixes=PREFIXES))  # type: ignore[arg-type]
+    default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = list(graphs)  # the stub's (invariant) list type
+    return list(solutions(store.query(text, default_graph=default, prefixes=PREFIXES)))
 
 
 def _pick(texts: list[tuple[str, str]]) -> str:
@@ -175,7 +177,7 @@ def build_index(dataset: Dataset) -> EntityIndex:
             continue
         s, p, o = quad.subject.value, quad.predicate.value, quad.object
         if p == rdf_type:
-            types[s].append(o.value)
+            types[s].append(lexical(o))
             continue
         if isinstance(o, ox.Literal):
             kind = NAME_PREDICATES.get(p)

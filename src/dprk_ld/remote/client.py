@@ -204,6 +204,7 @@ class Endpoint:
         try:
             fmt = _results_format(response, self.url)
             try:
+                # [arg-type]: the stub asks for IO[bytes]; pyoxigraph only calls read() on it, which _Stream has
                 solutions = ox.parse_query_results(_Stream(response), fmt)  # type: ignore[arg-type]
                 if isinstance(solutions, ox.QueryBoolean):
                     raise EndpointError("the endpoint answered a boolean to a SELECT", self.url)

@@ -107,6 +107,7 @@ class GuardedH11Protocol(H11Protocol):
         self._head_timer = None
         self._refuse(408, "Request Timeout", f"no complete request head within {self.header_timeout_s:g} s")
 
+    # [override]: asyncio.Protocol says BaseTransport; a TCP server passes a Transport (as uvicorn's own override says)
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._arm()

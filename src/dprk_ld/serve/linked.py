@@ -40,7 +40,8 @@ SITE_PAGES = ("claims", "entities", "sources", "timeline", "relations")
 
 
 def site_of(request: Request) -> Site:
-    return request.app.state.service.site.site
+    site: Site = request.app.state.service.site.site  # starlette's app state is untyped
+    return site
 
 
 def alternates(iri: str, current: str | None = None) -> str:
@@ -81,7 +82,7 @@ async def dereference(request: Request) -> Response:
     if ext is None:
         fmt = choose_format(request.headers.get("accept"), tuple(DOCUMENT_FORMATS.values()))
         target = "/" + (document_path(iri, EXTENSION[fmt.name]) or "")
-        response = RedirectResponse(target, status_code=303)
+        response: Response = RedirectResponse(target, status_code=303)
         response.headers["Link"] = f'<{target}>; rel="describedby"; type="{fmt.media_type}"'
         return response
     fmt = DOCUMENT_FORMATS[ext]
@@ -129,11 +130,11 @@ async def fixed_page(request: Request, site: Site, path: str) -> Response | None
         body = await run_in_threadpool(asset, site, path)
         return Response(body, media_type=ASSETS[path] + "; charset=utf-8")
     if path == "style.css":
-        css = resources.files("dprk_ld.site").joinpath("templates", "style.css").read_bytes()
+        css = resources.files("dprk_ld.site").joinpath("templates").joinpath("style.css").read_bytes()
         return Response(css, media_type="text/css; charset=utf-8")
     if path == "context.jsonld":
-        body = json.dumps(context(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-        return Response(body, media_type="application/ld+json")
+        text = json.dumps(context(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        return Response(text, media_type="application/ld+json")
     return None
 
 

@@ -36,12 +36,12 @@ def choose_format(accept: str | None, offered: tuple[Format, ...], requested: st
         for fmt in offered:
             if wanted is not None and fmt.name == wanted.name:
                 return fmt
-    fmt = negotiate(accept, offered)
-    if fmt is None:
+    best = negotiate(accept, offered)
+    if best is None:
         quoted = accept if accept is None or len(accept) <= ECHO_LIMIT else accept[:ECHO_LIMIT] + "…"
         raise NotAcceptable(f"none of the accepted media types ({quoted}) can be produced here",
                             hint=f"accept one of {', '.join(f.media_type for f in offered)}")
-    return fmt
+    return best
 
 
 def media_type(fmt: Format) -> str:

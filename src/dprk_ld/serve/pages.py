@@ -23,6 +23,7 @@ from ..namespaces import PREFIXES
 from ..publish import describe
 from ..query import Results
 from ..query.catalog import CannedQuery
+from ..query.results import solutions
 from ..site import DATASET_IRI, Links, Model, Site, SiteInfo
 from ..site import queries as query_pages
 from .negotiation import ASK_FORMATS, GRAPH_FORMATS, SELECT_FORMATS
@@ -107,7 +108,7 @@ class LivePages:
         self.site = Site(Model(store, own), INFO, catalog, ontology_graphs=dataset.graphs_of("ontology"),
                          shapes_graphs=dataset.graphs_of("shapes"),
                          graph_files={iri: f.relpath for iri, f in dataset.files.items()},
-                         documents=LazyDocuments(store, info),  # type: ignore[arg-type]
+                         documents=LazyDocuments(store, info),
                          limits=limits, everything=Model(store) if set(graphs) - set(own) else None)
 
     def query_form_page(self) -> str:
@@ -135,8 +136,8 @@ class LivePages:
 
         dataset, default = ox.BlankNode("dataset"), ox.BlankNode("default")
         if self.triples is None:  # distinct triples of the union default graph, counted once
-            self.triples = next(iter(self.dataset.store.query(
-                "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")))[0]
+            self.triples = next(iter(solutions(self.dataset.store.query(
+                "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"))))[0]
             assert isinstance(self.triples, ox.Literal)
         triples = self.triples
         out = [t(svc, RDF + "type", node(SD + "Service")), t(svc, SD + "endpoint", node(endpoint)),

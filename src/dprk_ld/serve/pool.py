@@ -105,7 +105,7 @@ def _kill_all(procs: set[subprocess.Popen[bytes]], tmp: list[str]) -> None:
 class WorkerPool:
     """Runs :class:`Job` s in worker processes under a deadline, a memory cap and a bounded queue."""
 
-    def __init__(self, write_dump: Callable[[Path], None], size: int = 4, timeout_s: float = 10.0,
+    def __init__(self, write_dump: Callable[[Path], object], size: int = 4, timeout_s: float = 10.0,
                  memory_mb: int = 1024, queue_limit: int = 32, queue_timeout_s: float | None = None) -> None:
         self.write_dump = write_dump
         self.size = size

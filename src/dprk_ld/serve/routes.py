@@ -30,7 +30,8 @@ from .service import Service
 
 
 def service_of(request: Request) -> Service:
-    return request.app.state.service
+    service: Service = request.app.state.service  # starlette's app state is untyped
+    return service
 
 
 BODY_TIMEOUT_S = 30.0
@@ -38,10 +39,9 @@ BODY_TIMEOUT_S = 30.0
 
 async def read_body(request: Request, max_body: int, timeout_s: float = BODY_TIMEOUT_S) -> bytes:
     """The request body: 413 as soon as it passes ``max_body`` bytes, 408 if it takes over ``timeout_s``."""
-    try:
-        async with asyncio.timeout(timeout_s):
-            return await _read_body(request, max_body)
-    except TimeoutError:
+    try:  # wait_for, not asyncio.timeout (3.11+): Python 3.10 is supported, where its TimeoutError is asyncio's own
+        return await asyncio.wait_for(_read_body(request, max_body), timeout_s)
+    except (TimeoutError, asyncio.TimeoutError):
         raise RequestError(f"the request body did not arrive within {timeout_s:g} s", 408) from None
 
 
@@ -74,8 +74,8 @@ async def sparql(request: Request) -> Response:
         return graph_response(Results("graph", triples=service.site.service_description(endpoint)), fmt)
     service.dataset_of(parsed)
     check = service.check(parsed.query, endpoint)
-    fmt = choose_format(accept, candidates(check.form), parsed.format) if check.form else None
-    answer = await service.sparql(parsed, endpoint, fmt, check, accept)
+    wanted = choose_format(accept, candidates(check.form), parsed.format) if check.form else None
+    answer = await service.sparql(parsed, endpoint, wanted, check, accept)
     response = Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
     return limited(response, answer.truncated, service.limits.max_results)
 

@@ -50,7 +50,7 @@ _EMPTY = ox.Store()  # parses queries (an empty store answers at once)
 
 def _lines(response: Any, cap: int) -> tuple[bytes, bool]:
     """The first ``cap`` lines of a streamed body (and whether there were more)."""
-    out: list[bytes] = []
+    out: list[str] = []  # httpx's iter_lines gives text
     for line in response.iter_lines():
         if len(out) >= cap:
             return ("\n".join(out) + "\n").encode("utf-8"), True
@@ -93,7 +93,7 @@ class RemoteStore:
         if self._len is None:
             rows = list(self.endpoint.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
                                              named_graphs=self.graphs))
-            self._len = int(rows[0][0].value) if rows else 0  # type: ignore[union-attr]
+            self._len = int(rows[0][0].value) if rows else 0
         return self._len
 
     # ---------------------------------------------------------------- reads
@@ -111,7 +111,7 @@ class RemoteStore:
         text = f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ {' '.join(terms)} }} }}{limit}"
         out = []
         for row in self.endpoint.select(text, named_graphs=graphs):
-            out.append(ox.Quad(s or row[0], p or row[1], o or row[2], row[3]))  # type: ignore[arg-type]
+            out.append(ox.Quad(s or row[0], p or row[1], o or row[2], row[3]))
         return out
 
     def query(self, text: str, *, prefixes: dict[str, str] | None = None, base_iri: str | None = None,
@@ -137,9 +137,9 @@ class RemoteStore:
             return ox.parse_query_results(self._body(text, "application/sparql-results+json", dg, ng)[0],
                                           ox.QueryResultsFormat.JSON)
         if kind == "select":
-            body, _ = self._body(text, TSV, dg, ng, lines=self.cap + 1)
+            body = self._body(text, TSV, dg, ng, lines=self.cap + 1)[0]
             return ox.parse_query_results(body, ox.QueryResultsFormat.TSV)
-        body, _ = self._body(text, NTRIPLES, dg, ng, lines=self.cap + 1)
+        body = self._body(text, NTRIPLES, dg, ng, lines=self.cap + 1)[0]
         tmp = ox.Store()
         tmp.extend([ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
                     for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)])
@@ -179,6 +179,7 @@ class RemoteRunner:
                               retry_after=max(1, int(self.timeout_s)))
         self.busy += 1
         try:
+            # [arg-type]: the RemoteStore stands in for an ox.Store (it has the calls run_job makes)
             work = asyncio.get_running_loop().run_in_executor(
                 self.executor, lambda: run_job(self.store, job, math.inf, threading.Event()))  # type: ignore[arg-type]
             return await asyncio.wait_for(work, self.timeout_s)
@@ -198,6 +199,7 @@ def store_dataset(url: str, project: Any = None, *, timeout_s: float = 10.0, cap
     remote = open_remote(url, (), project, timeout=max(timeout_s, 1.0), page_size=0, retries=2)
     store = RemoteStore(remote.endpoint, remote.remote_graphs, cap)
     files = {g: f for g, f in remote.files.items() if g in remote.remote_graphs} or remote.files
+    # [arg-type]: the RemoteStore stands in for an ox.Store (it has the calls the service makes on a dataset's store)
     return Dataset(remote.project, store, files, remote.quads)  # type: ignore[arg-type]
 
 

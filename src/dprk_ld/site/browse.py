@@ -29,7 +29,7 @@ def asset(site: Any, name: str) -> bytes:
     """A script of the site: the two static ones, or the search index of this dataset."""
     if name == "search-index.js":
         return search.index_script(site.search_index).encode("utf-8")
-    return resources.files("dprk_ld.site").joinpath("templates", name).read_bytes()
+    return resources.files("dprk_ld.site").joinpath("templates").joinpath(name).read_bytes()
 
 
 def href_pattern(links: Links) -> str:
@@ -43,8 +43,9 @@ def claims_page(site: Any, links: Links) -> str:
     for c in m.claims():
         dates = ", ".join(v for _, v, _ in m.dates(c))
         groups.setdefault(m.claim_class(c), []).append([link(m, links, c), escape(dates)])
-    return site.render("claims.html", links, "Claims", groups=site._groups(groups), href_pattern=href_pattern(links),
-                       total=len(m.claims()))
+    page: str = site.render("claims.html", links, "Claims", groups=site._groups(groups),
+                            href_pattern=href_pattern(links), total=len(m.claims()))
+    return page
 
 
 def _states(site: Any, links: Links) -> list[tuple[str, str, str]]:
@@ -66,9 +67,10 @@ def relations_page(site: Any, links: Links) -> str:
     index = site.search_index
     stances = sorted({s for c in index["claims"] for s in c["stance"]})
     years = sorted({y for c in index["claims"] for y in c.get("y", [])})
-    return site.render("relations.html", links, "Relations between states", svg=Markup(inline),
-                       legend=relations.legend(index, _states(site, links), _label(site)),
-                       stances=[(s, _label(site)(s)) for s in stances], years=years)
+    page: str = site.render("relations.html", links, "Relations between states", svg=Markup(inline),
+                            legend=relations.legend(index, _states(site, links), _label(site)),
+                            stances=[(s, _label(site)(s)) for s in stances], years=years)
+    return page
 
 
 def timeline_filters(site: Any) -> dict[str, Any]:

@@ -14,10 +14,11 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
+from ..formats import written
 from ..jsonld import context
 from ..namespaces import ID, ONTOLOGY_NS, PREFIXES
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 RDF_TYPE = PREFIXES["rdf"] + "type"
 RDFS = PREFIXES["rdfs"]
 SKOS = PREFIXES["skos"]
@@ -247,7 +248,9 @@ class Model:
     def state_roles(self, claim: str) -> tuple[list[str], list[str], list[str]]:
         """States a claim names: (from roles, to roles, other roles)."""
         states = set(self.of_type(D + "State"))
-        frm, to, other = set(), set(), set()
+        frm: set[str] = set()
+        to: set[str] = set()
+        other: set[str] = set()
         for p, o in self.out(claim):
             if isinstance(o, ox.NamedNode) and o.value in states:
                 (frm if p in FROM_ROLES else to if p in TO_ROLES else other).add(o.value)
@@ -279,5 +282,5 @@ def used_prefixes(triples: Iterable[ox.Triple]) -> dict[str, str]:
 def serialize(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
     """Triples in an RDF syntax of pyoxigraph, with the prefixes they use (Turtle, RDF/XML)."""
     if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
-        return ox.serialize(triples, format=fmt, prefixes=used_prefixes(triples))
-    return ox.serialize(triples, format=fmt)
+        return written(ox.serialize(triples, format=fmt, prefixes=used_prefixes(triples)))
+    return written(ox.serialize(triples, format=fmt))

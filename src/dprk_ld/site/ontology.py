@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from markupsafe import Markup, escape
 
 from ..namespaces import ONTOLOGY_IRI, ONTOLOGY_NS, PREFIXES
+from ..query.results import lexical
 from .links import Links
 from .model import DCT, RDF_TYPE, RDFS, SKOS, compact, key_of
 from .render import link, prop_link, term
@@ -52,7 +53,8 @@ def _value(site: Site, links: Links, value: Any) -> Markup:
 def ontology_page(site: Site, links: Links) -> str:
     m = site.model
     terms = [s for s in m.subjects_in(site.ontology_graphs, ONTOLOGY_NS) if len(s) > len(ONTOLOGY_NS)]
-    groups, placed = [], set()
+    groups: list[dict[str, Any]] = []
+    placed: set[str] = set()
     for cls, anchor, title in GROUPS:
         members = [x for x in terms if cls in m.types(x) and x not in placed]
         placed.update(members)
@@ -78,7 +80,7 @@ def _term(site: Site, links: Links, iri: str) -> dict[str, Any]:
         if labels:
             rows.append((f"label ({lang})", escape(", ".join(sorted(set(labels))))))
     for p, o in m.out(iri):
-        if p in SHOWN or p == RDF_TYPE and compact(o.value).startswith("owl:"):
+        if p in SHOWN or p == RDF_TYPE and compact(lexical(o)).startswith("owl:"):
             continue
         rows.append((escape(compact(p)), _value(site, links, o)))
     for s, p in m.inc(iri):

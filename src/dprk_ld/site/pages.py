@@ -10,7 +10,7 @@ writes it to a file, ``serve`` sends it; nothing else differs between the two.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 from ..jsonld import to_jsonld
 from ..namespaces import BASE, ID, ONTOLOGY_IRI, PREFIXES, sparql_prologue
 from ..query.catalog import CannedQuery
+from ..query.results import lexical, solutions
 from . import browse, search
 from .iris import fragment, local_path
 from .links import Links
@@ -67,7 +68,7 @@ class Site:
     ontology_graphs: list[str] = field(default_factory=list)
     shapes_graphs: list[str] = field(default_factory=list)
     graph_files: dict[str, str] = field(default_factory=dict)
-    documents: dict[str, list[ox.Triple]] = field(default_factory=dict)
+    documents: Mapping[str, list[ox.Triple]] = field(default_factory=dict)
     limits: dict[str, Any] | None = None
     everything: Model | None = None
 
@@ -165,7 +166,7 @@ class Site:
             triples = self._graphs(self.shapes_graphs)
             about = [ox.Triple(shapes, node(PREFIXES["rdfs"] + "label"), ox.Literal("SHACL shapes", language="en"))]
             about += [ox.Triple(shapes, node(DCT + "hasPart"), t.subject) for t in triples
-                      if t.predicate.value == RDF_TYPE and t.object.value == PREFIXES["sh"] + "NodeShape"
+                      if t.predicate.value == RDF_TYPE and lexical(t.object) == PREFIXES["sh"] + "NodeShape"
                       and isinstance(t.subject, ox.NamedNode)]
             return about + triples
         if kind == "terms":
@@ -285,7 +286,7 @@ class Site:
     def index(self, links: Links, downloads: Iterable[tuple[str, str, int]] = ()) -> str:
         m = self.model
         by_class = self.by_class
-        counts = [("triples", self.triples, None)]
+        counts: list[tuple[str, int, str | None]] = [("triples", self.triples, None)]
         counts += [(name, n, links.page(page) if page else None) for name, n, page in self.counts]
         return self.render("index.html", links, "Home", self.alternates(BASE, links), counts=counts,
                            downloads=list(downloads), catalog=self.public_queries(),
@@ -299,7 +300,7 @@ class Site:
         """Distinct triples in the union of the model's graphs (counted once)."""
         query = ("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { " + self._graph_filter()
                  + "GRAPH ?g { ?s ?p ?o } } }")
-        return int(next(iter(self.model.store.query(query)))[0].value)
+        return int(lexical(next(iter(solutions(self.model.store.query(query))))[0]))
 
     def _graph_filter(self) -> str:
         if self.model.graphs is None:

@@ -58,7 +58,8 @@ class StaticSite:
 
     def build(self, downloads: list[tuple[str, str, int]], dataset: Any = None) -> list[Path]:
         site = self.site
-        self.write("style.css", resources.files("dprk_ld.site").joinpath("templates", "style.css").read_bytes())
+        css = resources.files("dprk_ld.site").joinpath("templates").joinpath("style.css")
+        self.write("style.css", css.read_bytes())
         described = site.described()
         self.progress(f"site: {len(described)} pages of resources, properties, graphs and documents")
         for iri in described:
