@@ -19,7 +19,8 @@ are listed in :attr:`Report.fallbacks` and not validated (pyshacl would need the
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator
+from typing import Protocol
 
 from rdflib import Graph
 
@@ -34,8 +35,16 @@ from .sparql import Focus
 from .sparql import focus as make_focus
 from .terms import ox_nt
 
-#: runs a SELECT on the data and yields its rows (sequences of pyoxigraph terms or None, in projection order)
-Select = Callable[[str], Iterable[Sequence[object]]]
+
+class Row(Protocol):
+    """A row ``select`` yields: pyoxigraph terms or None by position (a QuerySolution, or any sequence)."""
+
+    def __getitem__(self, index: int, /) -> object: ...
+    def __iter__(self) -> Iterator[object]: ...
+
+
+#: runs a SELECT on the data and yields its rows (in projection order)
+Select = Callable[[str], Iterable[Row]]
 
 
 class RemoteValidator(Validator):

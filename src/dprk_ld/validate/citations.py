@@ -13,9 +13,12 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from ..errors import SourceError
 from ..load import Dataset
 from ..namespaces import sparql_prologue
+from ..query.results import solutions
 from .common import finding_at, short
 from .report import Finding
 
@@ -27,8 +30,8 @@ class CitationStats:
     quotes_checked: int = 0
 
 
-def _q(dataset: Dataset, text: str):
-    return dataset.store.query(sparql_prologue() + text, use_default_graph_as_union=True)
+def _q(dataset: Dataset, text: str) -> ox.QuerySolutions:
+    return solutions(dataset.store.query(sparql_prologue() + text, use_default_graph_as_union=True))
 
 
 def check_citations(dataset: Dataset, sources: Path | None = None) -> tuple[list[Finding], CitationStats]:
@@ -59,6 +62,7 @@ def check_citations(dataset: Dataset, sources: Path | None = None) -> tuple[list
         raise SourceError("no such sources directory", str(sources), "pass --sources DIR with the article texts")
     by_hash: dict[str, Path] = {}
     by_name: dict[str, Path] = {}
+    path: Path | None  # a file of sources/, then the one a citation names (None: not found)
     for path in sorted(sources.iterdir()):
         if path.is_file():
             by_hash[hashlib.sha256(path.read_bytes()).hexdigest()] = path

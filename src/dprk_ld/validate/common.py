@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from ..load import Dataset
 from ..namespaces import ONTOLOGY_NS
@@ -36,7 +37,7 @@ def term_line(dataset: Dataset, graph: str, iri: str) -> int | None:
     return None
 
 
-def finding_at(dataset: Dataset, focus: str | None, **kwargs) -> Finding:
+def finding_at(dataset: Dataset, focus: str | None, **kwargs: Any) -> Finding:
     """A finding located at the file:line where its focus node is defined (if it is)."""
     where = dataset.locate(focus) if focus else None
     if where is not None:

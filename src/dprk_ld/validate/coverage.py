@@ -23,9 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
+
 from ..errors import SourceError
 from ..load import Dataset
 from ..namespaces import sparql_prologue
+from ..query.results import solutions
 from .common import finding_at, short
 from .report import Finding
 
@@ -136,8 +139,8 @@ class CoverageReport:
         return "\n".join(lines) + "\n"
 
 
-def _rows(dataset: Dataset, text: str):
-    return dataset.store.query(sparql_prologue() + text, use_default_graph_as_union=True)
+def _rows(dataset: Dataset, text: str) -> ox.QuerySolutions:
+    return solutions(dataset.store.query(sparql_prologue() + text, use_default_graph_as_union=True))
 
 
 def _texts(dataset: Dataset, sources: Path) -> tuple[dict[str, tuple[str, str, str]], list[str]]:

@@ -20,15 +20,18 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
 import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF, SH
+from rdflib.term import Node
 
 from ..load import Dataset
 from ..project import CATALOG_NAME
+from ..query.results import lexical
 from .common import term_line
 from .report import Finding
 
@@ -83,15 +86,15 @@ def plan_imports(dataset: Dataset) -> ImportPlan:
         node = ox.NamedNode(g)
         for q in dataset.store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(OWL.Ontology)),
                                                  node):
-            declared.add(q.subject.value)
+            declared.add(lexical(q.subject))
         for q in dataset.store.quads_for_pattern(None, ox.NamedNode(str(OWL.versionIRI)), None, node):
-            declared.add(q.object.value)
+            declared.add(lexical(q.object))
     root = dataset.project.root.resolve()
     for g in ontology_graphs:
         for q in dataset.store.quads_for_pattern(None, ox.NamedNode(str(OWL.imports)), None, ox.NamedNode(g)):
-            target = q.object.value
+            target = lexical(q.object)
             plan.strip.append((g, target))
-            where = {"file": dataset.files[g].relpath, "line": term_line(dataset, g, target)}
+            where: dict[str, Any] = {"file": dataset.files[g].relpath, "line": term_line(dataset, g, target)}
             if target in declared:
                 continue
             local = mapping.get(target)
@@ -111,7 +114,7 @@ def plan_imports(dataset: Dataset) -> ImportPlan:
     return plan
 
 
-def _prologue(shapes: Graph, node) -> str:
+def _prologue(shapes: Graph, node: Node) -> str:
     """PREFIX lines from the ``sh:prefixes`` declarations of a SHACL-SPARQL node (SHACL §5.2.1)."""
     lines = []
     for holder in shapes.objects(node, SH.prefixes):
@@ -143,8 +146,8 @@ def check_shacl_sparql(dataset: Dataset) -> list[Finding]:
             continue
         shapes = dataset.shapes
         text = file.path.read_text(encoding="utf-8")
-        for q in sorted(nodes, key=lambda q: (q.object.value, str(q.subject))):
-            query = q.object.value
+        for q in sorted(nodes, key=lambda q: (lexical(q.object), str(q.subject))):
+            query = lexical(q.object)
             start = _literal_line(text, query)
             kind = "sh:select" if q.predicate.value == str(SH.select) else "sh:ask"
             if uses_service(query):

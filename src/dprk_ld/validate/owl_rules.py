@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -26,8 +28,12 @@ from rdflib import OWL, RDF, RDFS, XSD, Graph, URIRef
 from rdflib.collection import Collection
 
 from ..load import Dataset
+from ..query.results import lexical, solutions
 from .common import finding_at, short
 from .report import Finding
+
+#: what pyoxigraph's ``default_graph`` takes a list of
+GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
 #: Individuals per asserted class that HermiT sees above the threshold.
 SAMPLE_PER_CLASS = 50
@@ -79,9 +85,10 @@ class TBox:
             tbox.disjoint[str(a)].add(str(b))
             tbox.disjoint[str(b)].add(str(a))
         for node in g.subjects(RDF.type, OWL.AllDisjointClasses):
-            members = [str(m) for m in Collection(g, g.value(node, OWL.members))]
-            for a in members:
-                tbox.disjoint[a].update(m for m in members if m != a)
+            head = g.value(node, OWL.members)  # no list: no members (as Collection(g, None) reads it)
+            members = [str(m) for m in Collection(g, head)] if head is not None else []
+            for member in members:
+                tbox.disjoint[member].update(m for m in members if m != member)
         props = set(g.subjects(RDFS.domain, None)) | set(g.subjects(RDFS.range, None)) | set(
             g.subjects(RDFS.subPropertyOf, None))
         for p in props:
@@ -121,13 +128,13 @@ class TBox:
         return sorted(found)
 
 
-def _values(iris: set[str] | list[str]) -> str:
+def _values(iris: Iterable[str]) -> str:
     return " ".join(f"<{i}>" for i in sorted(iris))
 
 
-def _query(dataset: Dataset, text: str):
-    graphs = [ox.NamedNode(g) for g in dataset.graphs_of("ontology", "data")]
-    return dataset.store.query(text, default_graph=graphs)
+def _query(dataset: Dataset, text: str) -> ox.QuerySolutions:
+    graphs: list[GraphName] = [ox.NamedNode(g) for g in dataset.graphs_of("ontology", "data")]
+    return solutions(dataset.store.query(text, default_graph=graphs))
 
 
 def _why(cls: str, how: str, via: str) -> str:
@@ -231,15 +238,15 @@ def all_clashes(dataset: Dataset, tbox: TBox) -> list[Finding]:
     return disjoint_clashes(dataset, tbox) + functional_clashes(dataset, tbox) + range_clashes(dataset, tbox)
 
 
-def sample(dataset: Dataset, per_class: int = SAMPLE_PER_CLASS, exclude: set[str] = frozenset()
+def sample(dataset: Dataset, per_class: int = SAMPLE_PER_CLASS, exclude: AbstractSet[str] = frozenset()
            ) -> tuple[int, list[ox.Triple]]:
     """(individuals, triples): the first ``per_class`` individuals of each asserted class, ordered by SHA-1
     of the IRI (deterministic, spread over files), with all their triples and their values' types;
     individuals in ``exclude`` (the rules' findings) and every triple that mentions them are left out."""
-    graphs = [ox.NamedNode(g) for g in dataset.graphs_of("data")]
+    graphs: list[GraphName] = [ox.NamedNode(g) for g in dataset.graphs_of("data")]
     by_class: dict[str, list[tuple[bytes, str]]] = defaultdict(list)
-    for row in dataset.store.query(f"SELECT DISTINCT ?s ?t WHERE {{ ?s <{RDF.type}> ?t FILTER(isIRI(?s)) }}",
-                                   default_graph=graphs):
+    for row in solutions(dataset.store.query(f"SELECT DISTINCT ?s ?t WHERE {{ ?s <{RDF.type}> ?t FILTER(isIRI(?s)) }}",
+                                             default_graph=graphs)):
         s = row["s"].value
         if s not in exclude:
             by_class[row["t"].value].append((hashlib.sha1(s.encode()).digest(), s))
@@ -248,8 +255,9 @@ def sample(dataset: Dataset, per_class: int = SAMPLE_PER_CLASS, exclude: set[str
         return 0, []
     q = (f"CONSTRUCT {{ ?s ?p ?o . ?o <{RDF.type}> ?t . ?o ?q ?v }} WHERE {{ VALUES ?s {{ {_values(chosen)} }} "
          f"?s ?p ?o OPTIONAL {{ ?o <{RDF.type}> ?t }} OPTIONAL {{ ?o ?q ?v FILTER(isBlank(?o)) }} }}")
-    triples = [t for t in dataset.store.query(q, default_graph=graphs)
-               if t.subject.value not in exclude and t.object.value not in exclude]  # type: ignore[union-attr]
+    constructed = dataset.store.query(q, default_graph=graphs)
+    assert isinstance(constructed, ox.QueryTriples)  # a CONSTRUCT
+    triples = [t for t in constructed if lexical(t.subject) not in exclude and lexical(t.object) not in exclude]
     return len(chosen), triples
 
 

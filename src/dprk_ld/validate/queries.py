@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..load import Dataset
 from ..query.catalog import load_catalog, violation_queries
 from ..query.engine import run_canned
+from ..query.results import lexical
 from .common import finding_at
 from .offline import uses_service
 from .report import Finding
@@ -33,7 +34,7 @@ def check_violation_queries(dataset: Dataset) -> list[Finding]:
             focus = row.get(var) if var else None
             message = row.get("message")
             findings.append(finding_at(
-                dataset, focus.value if focus is not None else None, severity="violation", check="queries",
-                message=(message.value if message is not None else q.title),
+                dataset, lexical(focus) if focus is not None else None, severity="violation", check="queries",
+                message=(lexical(message) if message is not None else q.title),
                 hint=f"found by queries/{q.path.name}: {q.description}".strip()))
     return findings

@@ -23,6 +23,7 @@ from ..errors import SourceError
 from ..namespaces import ONTOLOGY_NS
 from ..query.catalog import load_catalog, violation_queries
 from ..query.params import prepare
+from ..query.results import solutions
 from ..query.text import strip_comments, with_prologue
 from ..remote import RemoteDataset
 from ..remote.client import projection
@@ -38,15 +39,15 @@ OWL_INDIVIDUAL = "http://www.w3.org/2002/07/owl#NamedIndividual"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
-def _local(ds: RemoteDataset, text: str) -> list:
-    return list(ds.store.query(text, use_default_graph_as_union=True))
+def _local(ds: RemoteDataset, text: str) -> list[ox.QuerySolution]:
+    return list(solutions(ds.store.query(text, use_default_graph_as_union=True)))
 
 
 def hierarchy(ds: RemoteDataset) -> list[tuple[str, str]]:
     """``rdfs:subClassOf`` between named classes: the ontology's (local) and the data's (remote)."""
     q = f"SELECT ?s ?o WHERE {{ ?s <{RDFS_SUBCLASS}> ?o FILTER(isIRI(?s) && isIRI(?o)) }}"
     pairs = {(r[0].value, r[1].value) for r in _local(ds, q)}
-    pairs |= {(r[0].value, r[1].value) for r in ds.endpoint.select_paged(q, ds.data_graphs)}  # type: ignore[union-attr]
+    pairs |= {(r[0].value, r[1].value) for r in ds.endpoint.select_paged(q, ds.data_graphs)}
     return sorted(pairs)
 
 
@@ -73,13 +74,13 @@ def used_terms(ds: RemoteDataset) -> dict[str, set[str]]:
     if ds.data_graphs is None:
         q = f"SELECT DISTINCT ?t WHERE {{ {{ ?t ?p ?o }} UNION {{ ?s ?t ?o }} UNION {{ ?s ?p ?t }} {flt} }}"
         for row in ds.endpoint.select_paged(q):
-            used.setdefault(row[0].value, set()).add("")  # type: ignore[union-attr]
+            used.setdefault(row[0].value, set()).add("")
         return used
     # one query per position: each is one scan of an index the store keeps (SPO, PSO/POS, OSP)
     for pattern in ("?t ?p ?o", "?s ?t ?o", "?s ?p ?t"):
         q = f"SELECT DISTINCT ?g ?t WHERE {{ GRAPH ?g {{ {pattern} }} {flt} }}"
         for row in ds.endpoint.select_paged(q, named_graphs=ds.data_graphs):
-            used.setdefault(row[1].value, set()).add(row[0].value)  # type: ignore[union-attr]
+            used.setdefault(row[1].value, set()).add(row[0].value)
     return used
 
 
@@ -104,24 +105,26 @@ def citation_findings(ds: RemoteDataset, sources: Path | None, classes: list[tup
     d = f"<{ONTOLOGY_NS}"
     claims = f"VALUES ?type {{ {_claim_types(ds, classes)} }} ?claim a ?type ."
     stats.claims = int(next(iter(ep.select(f"SELECT (COUNT(DISTINCT ?claim) AS ?n) WHERE {{ {claims} }}",
-                                           graphs)))[0].value)  # type: ignore[union-attr]
+                                           graphs)))[0].value)
     stats.citations = int(next(iter(ep.select(f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c a {d}Citation> }}",
-                                              graphs)))[0].value)  # type: ignore[union-attr]
+                                              graphs)))[0].value)
     # GROUP BY + HAVING, as the embedded query: the FILTER NOT EXISTS form had not finished after 7 minutes
     # on 1M triples in pyoxigraph, this one takes 2.9 s
     uncited = (f"SELECT ?claim WHERE {{ {claims} OPTIONAL {{ ?claim {d}citation> ?c . ?c {d}source> ?src ; "
                f"{d}quote> ?quote . FILTER(STRLEN(STR(?quote)) > 0) }} }} GROUP BY ?claim "
                f"HAVING(COUNT(DISTINCT ?c) = 0)")
     findings = [Finding("violation", "citations",
-                        f"{short(row[0].value)} has no citation with a source and a non-empty quote",  # type: ignore[union-attr]
-                        focus=row[0].value,  # type: ignore[union-attr]
+                        f"{short(row[0].value)} has no citation with a source and a non-empty quote",
+                        focus=row[0].value,
                         hint="add dprk:citation with dprk:source and dprk:quote (use `dprk-ld cite FILE \"QUOTE\"`)")
                 for row in ep.select_paged(uncited, graphs)]
     if sources is None:
         return findings, stats
     if not sources.is_dir():
         raise SourceError("no such sources directory", str(sources), "pass --sources DIR with the article texts")
-    by_hash, by_name = {}, {}
+    by_hash: dict[str, Path] = {}
+    by_name: dict[str, Path] = {}
+    path: Path | None  # a file of sources/, then the one a citation names (None: not found)
     for path in sorted(sources.iterdir()):
         if path.is_file():
             by_hash[hashlib.sha256(path.read_bytes()).hexdigest()] = path
@@ -130,7 +133,7 @@ def citation_findings(ds: RemoteDataset, sources: Path | None, classes: list[tup
     q = (f"SELECT ?src ?sha ?name WHERE {{ ?src a {d}SourceArticle> OPTIONAL {{ ?src {d}sha256> ?sha }} "
          f"OPTIONAL {{ ?src {d}fileName> ?name }} }}")
     for row in ep.select_paged(q, graphs):
-        src, sha, name = row[0].value, row[1].value.lower() if row[1] else None, row[2].value if row[2] else None  # type: ignore[union-attr]
+        src, sha, name = row[0].value, row[1].value.lower() if row[1] else None, row[2].value if row[2] else None
         path = by_hash.get(sha) if sha else None
         if path is None:
             texts[src] = None
@@ -152,14 +155,14 @@ def citation_findings(ds: RemoteDataset, sources: Path | None, classes: list[tup
     q = (f"SELECT ?c ?src ?quote ?start ?end WHERE {{ ?c a {d}Citation> ; {d}source> ?src ; {d}quote> ?quote ; "
          f"{d}startOffset> ?start ; {d}endOffset> ?end }}")
     for row in ep.select_paged(q, graphs):
-        cit, src = row[0].value, row[1].value  # type: ignore[union-attr]
+        cit, src = row[0].value, row[1].value
         text = texts.get(src)
         if text is None:
             continue
         stats.quotes_checked += 1
-        quote = row[2].value  # type: ignore[union-attr]
+        quote = row[2].value
         try:
-            start, end = int(row[3].value), int(row[4].value)  # type: ignore[union-attr]
+            start, end = int(row[3].value), int(row[4].value)
         except ValueError:
             continue
         actual = text[start:end]
@@ -199,11 +202,11 @@ def owl_sample(ds: RemoteDataset, per_class: int) -> tuple[int, list[ox.Triple]]
     """(individuals, triples): the first ``per_class`` IRIs of each class in the data (the store's order),
     their triples and their values' types — HermiT's share of the data at scale."""
     ep, graphs = ds.endpoint, ds.data_graphs
-    classes = [r[0].value for r in ep.select_paged("SELECT DISTINCT ?t WHERE { ?s a ?t }", graphs)]  # type: ignore[union-attr]
+    classes = [r[0].value for r in ep.select_paged("SELECT DISTINCT ?t WHERE { ?s a ?t }", graphs)]
     chosen: set[str] = set()
     for c in classes:
         q = f"SELECT DISTINCT ?s WHERE {{ ?s a <{c}> FILTER(isIRI(?s)) }} LIMIT {per_class}"
-        chosen |= {r[0].value for r in ep.select(q, graphs)}  # type: ignore[union-attr]
+        chosen |= {r[0].value for r in ep.select(q, graphs)}
     if not chosen:
         return 0, []
     values = " ".join(f"<{s}>" for s in sorted(chosen))

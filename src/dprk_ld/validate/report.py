@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, XSD
@@ -44,7 +45,7 @@ class Finding:
             return f"{self.file}:{self.line}"
         return self.file or self.focus or "-"
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str | int, ...]:
         return (self.file or "~", self.line or 0, SEVERITIES.index(self.severity), self.check,
                 self.focus or "", self.path or "", self.message)
 
@@ -137,7 +138,7 @@ def render_text(report: Report, fail_on: str = "violation", color: bool = False)
     return "\n".join(lines) + "\n"
 
 
-def to_json(report: Report, fail_on: str = "violation") -> dict:
+def to_json(report: Report, fail_on: str = "violation") -> dict[str, Any]:
     """The documented JSON shape: project, conforms, summary, checks, findings."""
     return {
         "project": report.project,

@@ -21,10 +21,12 @@ import pyshacl
 from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
+from rdflib.term import Node
 
 from ..load import Dataset
 from ..shacl import validate_graphs
 from ..shacl.errors import Unsupported
+from ..shacl.results import Fallback
 from ..shacl.terms import path_sparql, rdflib_term, shape_key
 from . import shacl_fast
 from .common import finding_at, short
@@ -49,15 +51,15 @@ def hierarchy_graph(dataset: Dataset) -> Graph:
     return g
 
 
-def _text(node) -> str | None:
+def _text(node: Node | None) -> str | None:
     if node is None:
         return None
     return str(node) if isinstance(node, (URIRef, Literal)) else node.n3()
 
 
-def _anchor(graph: Graph | None, node) -> str | None:
+def _anchor(graph: Graph | None, node: Node | None) -> str | None:
     """The nearest IRI above a blank node (e.g. the node shape that holds a property shape)."""
-    seen = set()
+    seen: set[Node] = set()
     while graph is not None and isinstance(node, BNode) and node not in seen:
         seen.add(node)
         node = next(graph.subjects(None, node), None)
@@ -79,7 +81,7 @@ def path_text(path: object, *graphs: Graph) -> str | None:
     return path.n3() if isinstance(path, BNode) else str(path)
 
 
-def shape_text(shape: object, shapes: Graph | None) -> str | None:
+def shape_text(shape: Node | None, shapes: Graph | None) -> str | None:
     """A source shape: its IRI, or for a blank-node shape a content key stable across runs (``_:shape-…``)."""
     if isinstance(shape, BNode) and shapes is not None:
         return shape_key(shapes, shape)
@@ -103,7 +105,8 @@ def findings_from_report(dataset: Dataset, report: Graph, check: str, validated:
         hint = None
         if value is not None:
             hint = f"offending value: {short(str(value)) if isinstance(value, URIRef) else value.n3()}"
-        where = dataset.locate(_anchor(validated, focus)) if isinstance(focus, BNode) else None
+        above = _anchor(validated, focus) if isinstance(focus, BNode) else None
+        where = dataset.locate(above) if above is not None else None
         extra = {"file": where.relpath, "line": where.line} if where else {}
         findings.append(finding_at(
             dataset, focus_text, severity=severity, check=check, message=text, **extra,
@@ -135,7 +138,7 @@ def check_data_detailed(dataset: Dataset, engine: str = "auto") -> tuple[list[Fi
     return findings_from_report(dataset, report, "shacl", data, dataset.shapes), "engine: pyshacl"
 
 
-def fallback_detail(fallbacks: list) -> str | None:
+def fallback_detail(fallbacks: list[Fallback]) -> str | None:
     """``pyshacl fallback for N constraints (...)``: what the compiled engine handed to pyshacl, and the cost."""
     if not fallbacks:
         return None

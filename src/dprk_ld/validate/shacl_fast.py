@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, URIRef
@@ -18,6 +19,8 @@ from rdflib.namespace import RDFS, SH
 from .. import shacl as engine
 from ..errors import DprkError
 from ..load import Dataset
+from ..query.results import solutions
+from ..shacl.shapes import Shape
 from ..shacl.terms import ox_nt, rdflib_term
 from .common import short
 from .report import Finding
@@ -68,7 +71,7 @@ def validate_dataset(dataset: Dataset, fallback: bool = True) -> tuple[list[Find
             report = engine.validate_store(store, shapes, [target], None, wrap=False, fallback=fallback)
         except engine.ShapesError as exc:
             return [_shapes_finding(dataset, str(exc))], engine.Report(False, [])
-        graphs = [ox.NamedNode(target)]
+        graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.NamedNode(target)]
         findings = findings_from_results(dataset, report, "shacl", lambda n: _store_anchor(store, n, graphs))
     finally:
         store.remove_graph(ox.NamedNode(target))
@@ -85,7 +88,7 @@ def findings_from_results(dataset: Dataset, report: engine.Report, check: str,
                           anchor: Callable[[str], str | None]) -> list[Finding]:
     """The findings of the engine's results, each at the file:line of its focus node (of the nearest
     IRI above it, ``anchor``, for a blank node)."""
-    keys: dict[str, object] = {}
+    keys: dict[str, Shape] = {}
     for x in report.shapes.values():
         keys.setdefault(x.key, x)
     anchors = {r.focus: anchor(r.focus) for r in report.results if r.focus.startswith("_:")}
@@ -105,7 +108,7 @@ def findings_from_results(dataset: Dataset, report: engine.Report, check: str,
             hint = f"offending value: {short(str(value)) if isinstance(value, URIRef) else value.n3()}"
         a = anchors.get(r.focus) if isinstance(focus, BNode) else str(focus)
         loc = where.get(a) if a else None
-        extra = {"file": loc.relpath, "line": loc.line} if loc else {}
+        extra: dict[str, Any] = {"file": loc.relpath, "line": loc.line} if loc else {}
         out.append(Finding(
             focus=_txt(focus), severity=SEVERITY.get(r.severity, "violation"), check=check,
             message=r.message or f"{comp} constraint not met", **extra,
@@ -123,13 +126,14 @@ def _txt(node: object) -> str | None:
     return node.n3() if isinstance(node, BNode) else str(node)
 
 
-def _store_anchor(store: ox.Store, node: str, graphs: list) -> str | None:
+def _store_anchor(store: ox.Store, node: str, graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]
+                  ) -> str | None:
     """The nearest IRI above a blank node, climbing ``?s ?p node`` in the validated graphs."""
     seen: set[str] = set()
     while node.startswith("_:") and node not in seen:
         seen.add(node)
-        rows = list(store.query(f"SELECT ?s WHERE {{ ?s ?p {node} }} LIMIT 1", default_graph=graphs))
+        rows = list(solutions(store.query(f"SELECT ?s WHERE {{ ?s ?p {node} }} LIMIT 1", default_graph=graphs)))
         if not rows:
             return None
-        node = ox_nt(rows[0][0])  # type: ignore[index]
+        node = ox_nt(rows[0][0])
     return node[1:-1] if node.startswith("<") else None

@@ -11,6 +11,7 @@ import difflib
 
 from ..load import Dataset
 from ..namespaces import ONTOLOGY_NS
+from ..query.results import solutions
 from .common import short, term_line
 from .report import Finding
 
@@ -34,7 +35,7 @@ def declared_terms(dataset: Dataset) -> set[str]:
         return set()
     types = " ".join(f"<{t}>" for t in DECLARING_TYPES)
     q = f"SELECT DISTINCT ?t WHERE {{ VALUES ?g {{ {graphs} }} VALUES ?type {{ {types} }} GRAPH ?g {{ ?t a ?type }} }}"
-    return {s["t"].value for s in dataset.store.query(q)}
+    return {s["t"].value for s in solutions(dataset.store.query(q))}
 
 
 def used_terms(dataset: Dataset, kinds: tuple[str, ...] = ("data", "shapes")) -> dict[str, set[str]]:
@@ -48,7 +49,7 @@ def used_terms(dataset: Dataset, kinds: tuple[str, ...] = ("data", "shapes")) ->
       FILTER(isIRI(?t) && STRSTARTS(STR(?t), "{ONTOLOGY_NS}"))
     }}"""
     used: dict[str, set[str]] = {}
-    for s in dataset.store.query(q):
+    for s in solutions(dataset.store.query(q)):
         used.setdefault(s["t"].value, set()).add(s["g"].value)
     return used
 
