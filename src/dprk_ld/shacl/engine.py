@@ -18,9 +18,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pyoxigraph as ox
 from rdflib import BNode, Graph
 from rdflib.namespace import RDFS, SH
+from rdflib.term import Node
 
 from . import sparql as q
 from .components import Hit, Query
+from .components.base import Decode, NamedRow, Row
 from .errors import Unsupported
 from .fallback import run_fallback
 from .plan import Deferred, Planner, Task
@@ -28,7 +30,7 @@ from .results import Fallback, Report, ShaclResult
 from .shapes import Shape, target_parts, top_level
 from .sparql import Focus
 from .sparql import focus as make_focus
-from .terms import SH_NS, graph_to_store, ox_nt, to_ox
+from .terms import SH_NS, GraphName, graph_to_store, ox_nt, solutions, to_ox
 
 ONTOLOGY_GRAPH = "urn:x-dprk-ld:ontology"
 HAS = ox.NamedNode("urn:x-fastshacl:has")
@@ -39,18 +41,19 @@ HASH_MIN = 1000
 class Validator(Planner):
     """Node sets, query running and results; the queries come from :class:`Planner`."""
 
-    def __init__(self, store: ox.Store, shapes: Graph, graphs: list, ontology: str | None, wrap: bool = True) -> None:
+    def __init__(self, store: ox.Store, shapes: Graph, graphs: list[GraphName], ontology: str | None,
+                 wrap: bool = True) -> None:
         super().__init__(shapes, wrap)
         self.store, self.graphs, self.ontology = store, graphs, ontology
         #: temporary named graph of materialised node sets: ``<set> <urn:x-fastshacl:has> node``
         self.sets_graph = ox.NamedNode(f"urn:x-fastshacl:sets:{uuid.uuid4().hex}")
         self.class_sets: dict[str, str] = {}  # class IRI -> set IRI (its instances, subclasses included)
         self.set_sizes: dict[str, int] = {}
-        self.focus_sets: dict[object, str] = {}  # top-level shape node -> its focus set IRI
+        self.focus_sets: dict[Node, str] = {}  # top-level shape node -> its focus set IRI
         hier = graphs + ([ox.NamedNode(ontology)] if ontology else [])
         self.children: dict[str, set[str]] = defaultdict(set)
-        for row in store.query(f"SELECT ?s ?o WHERE {{ ?s <{RDFS.subClassOf}> ?o }}", default_graph=hier):
-            self.children[ox_nt(row[1])].add(ox_nt(row[0]))  # type: ignore[index]
+        for row in solutions(store.query(f"SELECT ?s ?o WHERE {{ ?s <{RDFS.subClassOf}> ?o }}", default_graph=hier)):
+            self.children[ox_nt(row[1])].add(ox_nt(row[0]))
         self.sub_memo: dict[str, list[str]] = {}
         self.shapes_iri: str | None = None
 
@@ -68,8 +71,8 @@ class Validator(Planner):
     def node_set(self, query: str) -> str:
         """Materialise the nodes ``query`` (a SELECT of one variable) returns as a new set; its IRI."""
         key = ox.NamedNode(f"urn:x-fastshacl:set:{len(self.set_sizes)}")
-        rows = self.store.query(query, default_graph=self.graphs)
-        quads = [ox.Quad(key, HAS, row[0], self.sets_graph) for row in rows]  # type: ignore[union-attr, index]
+        rows = solutions(self.store.query(query, default_graph=self.graphs))
+        quads = [ox.Quad(key, HAS, row[0], self.sets_graph) for row in rows]
         self.store.extend(quads)
         self.set_sizes[key.value] = len(quads)
         return key.value
@@ -109,13 +112,13 @@ class Validator(Planner):
                 out += [self.result(s, query.component, h) for h in decode(query.decode, row)]
         return out
 
-    def rows(self, query: Query) -> list:
+    def rows(self, query: Query) -> list[Row] | list[NamedRow]:
         """The rows of ``query``: lists of N-Triples terms (None: unbound); distinct dicts if ``named``."""
-        res = self.store.query(query.text, default_graph=self.graphs)
-        rows = [[ox_nt(t) if t is not None else None for t in row] for row in res]  # type: ignore[union-attr]
+        res = solutions(self.store.query(query.text, default_graph=self.graphs))
+        rows: list[Row] = [[ox_nt(t) if t is not None else None for t in row] for row in res]
         if not query.named:
             return rows
-        names = [v.value for v in res.variables]  # type: ignore[union-attr]
+        names = [v.value for v in res.variables]
         return [dict(zip(names, r, strict=True)) for r in dict.fromkeys(tuple(r) for r in rows)]
 
     def shapes_graph(self) -> str:
@@ -123,6 +126,7 @@ class Validator(Planner):
         if self.shapes_iri is None:
             self.shapes_iri = f"urn:x-fastshacl:shapes:{uuid.uuid4().hex}"
             gn = ox.NamedNode(self.shapes_iri)
+            # [arg-type]: an rdflib triple's subject is no literal and its predicate an IRI; to_ox's type cannot say so
             self.store.extend([ox.Quad(to_ox(a, self.wrap), to_ox(b, self.wrap), to_ox(c, self.wrap), gn)  # type: ignore[arg-type]
                                for a, b, c in self.g])
         return self.shapes_iri
@@ -140,15 +144,18 @@ class Validator(Planner):
                            h.source_constraint)
 
 
-def decode(how: object, row: list) -> list[Hit]:
+def decode(how: Decode, row: Row | NamedRow) -> list[Hit]:
     """The hits of one row (see :data:`.components.base.Decode`)."""
-    if how == "fv":
-        return [Hit(row[0], row[1])]
-    if how == "f":
-        return [Hit(row[0])]
-    if how == "closed":
-        return [Hit(row[0], row[2], row[1])]
-    return how(row)  # type: ignore[operator]
+    if isinstance(how, str):
+        assert isinstance(row, list) and row[0] is not None  # these queries bind ?f in every row
+        if how == "fv":
+            return [Hit(row[0], row[1])]
+        if how == "f":
+            return [Hit(row[0])]
+        if how == "closed":
+            return [Hit(row[0], row[2], row[1])]
+        raise TypeError(f"unknown decoding {how!r}")
+    return how(row)  # type: ignore[arg-type]  # a named query's decoder gets its dict rows, the others lists
 
 
 def validate_store(
@@ -170,7 +177,7 @@ def validate_store(
     The store is left as found: node sets live in a temporary named graph removed before returning.
     """
     if data_graphs is None:
-        graphs: list = [ox.DefaultGraph()] + [g for g in store.named_graphs() if g.value != ontology_graph]
+        graphs: list[GraphName] = [ox.DefaultGraph()] + [g for g in store.named_graphs() if g.value != ontology_graph]
     else:
         graphs = [ox.NamedNode(g) for g in data_graphs]
     v = Validator(store, shapes, graphs, ontology_graph, wrap)
@@ -213,6 +220,7 @@ def validate_graphs(data: Graph, shapes: Graph, ontology: Graph | None = None) -
     store = ox.Store()
     wrap = not any((None, p, None) in shapes for p in (SH.select, SH.ask))
     gn = ox.DefaultGraph()
+    # [arg-type]: an rdflib triple's subject is no literal and its predicate an IRI; to_ox's type cannot say so
     store.extend([ox.Quad(to_ox(s, wrap), to_ox(p, wrap), to_ox(o, wrap), gn) for s, p, o in data])  # type: ignore[arg-type]
     if ontology is not None:
         graph_to_store(store, ontology, ONTOLOGY_GRAPH)

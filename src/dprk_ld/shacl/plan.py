@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
+from rdflib.term import Node
 
 from . import sparql as q
 from .components import KNOWN, REGISTRY, Hit, Query, custom_components
-from .components.base import cond_query, path_scan, values_pattern
+from .components.base import Row, cond_query, path_scan, values_pattern
 from .errors import Unsupported
 from .shapes import PASSIVE, Shape, read_shape
 from .sparql import Focus, empty_focus, nodes_of, values_of
@@ -51,9 +52,9 @@ class Deferred:
     """A constraint left to the fallback: ``chain`` is the top-level shape, then the ``sh:property``
     shapes down to the one holding ``param`` (value ``arg``; None: every value)."""
 
-    chain: tuple[object, ...]
+    chain: tuple[Node, ...]
     param: URIRef
-    arg: object
+    arg: Node | None
     reason: str
 
 
@@ -62,8 +63,8 @@ class Planner:
 
     def __init__(self, shapes: Graph, wrap: bool) -> None:
         self.g, self.wrap = shapes, wrap
-        self.cache: dict[object, Shape] = {}
-        self.stack: list[object] = []
+        self.cache: dict[Node, Shape] = {}
+        self.stack: list[Node] = []
         self.fresh_n = 0
         self.custom = custom_components(shapes)
         self.deferred: list[Deferred] = []
@@ -74,7 +75,7 @@ class Planner:
     def member(self, c: str, var: str) -> str:  # pragma: no cover - provided by the engine
         raise NotImplementedError
 
-    def shape(self, node: object) -> Shape:
+    def shape(self, node: Node) -> Shape:
         if node not in self.cache:
             self.cache[node] = read_shape(self.g, node)
         return self.cache[node]
@@ -103,12 +104,12 @@ class Planner:
         finally:
             self.stack.pop()
 
-    def condition(self, s: Shape, comp: URIRef, arg: object) -> str | None:
+    def condition(self, s: Shape, comp: URIRef, arg: Node) -> str | None:
         """A condition true when ``?v`` violates the constraint (None: it is no value condition)."""
         c = REGISTRY.get(comp)
         return None if c is None else c.condition(self, s, arg)
 
-    def queries(self, s: Shape, comp: URIRef, arg: object, focus: Focus) -> list[Query]:
+    def queries(self, s: Shape, comp: URIRef, arg: Node, focus: Focus) -> list[Query]:
         """The queries of one constraint, each projecting ``?f`` first."""
         c = REGISTRY.get(comp)
         if c is None:
@@ -130,7 +131,7 @@ class Planner:
         return s
 
     def evaluate(self, s: Shape, focus: Focus, groups: dict[tuple[Focus, str | None], Merged] | None = None,
-                 chain: tuple[object, ...] = ()) -> list[Task]:
+                 chain: tuple[Node, ...] = ()) -> list[Task]:
         """The queries giving all results of shape ``s`` for the focus nodes of ``focus``.
 
         Value conditions and min/maxCount of the shapes that share ``focus`` and a path are merged
@@ -180,7 +181,7 @@ class Planner:
             out += [t for g in groups.values() for t in self.merged(g)]
         return out
 
-    def defer(self, chain: tuple[object, ...], param: URIRef, arg: object, reason: str) -> None:
+    def defer(self, chain: tuple[Node, ...], param: URIRef, arg: Node | None, reason: str) -> None:
         """Record a constraint the compiler cannot handle (the fallback runs it)."""
         self.deferred.append(Deferred(chain, param, arg, reason))
 
@@ -198,7 +199,8 @@ class Planner:
             text = q.select(["?f", "?v", *flags], values_pattern(m.focus, m.shape, m.focus.big), *opts, *binds,
                             q.filter_(q.any_of(flags)), distinct=True)
 
-            def flagged(row: list, conds: list = m.conds) -> list[Hit]:
+            def flagged(row: Row, conds: list[tuple[Shape, str, str, str | None]] = m.conds) -> list[Hit]:
+                assert row[0] is not None  # ?f is bound in every row
                 return [Hit(row[0], row[1], component=ci, shape=s)
                         for (s, ci, _, _), b in zip(conds, row[2:], strict=True) if b == _TRUE]
             out.append((m.shape, Query("", text, flagged)))
@@ -207,7 +209,8 @@ class Planner:
             text = q.select(["?f", "(COUNT(DISTINCT ?v) AS ?n)"], m.focus("?f"),
                             q.optional(self.pairs(m.focus, m.shape)), group_by="?f", having=having)
 
-            def counted(row: list, counts: list = m.counts) -> list[Hit]:
+            def counted(row: Row, counts: list[tuple[Shape, str, str, int]] = m.counts) -> list[Hit]:
+                assert row[0] is not None and row[1] is not None  # ?f and its count are bound in every row
                 n = int(row[1].split('"')[1])
                 return [Hit(row[0], component=ci, shape=s) for s, ci, op, k in counts
                         if (n < k if op == "<" else n > k)]

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol
 
 from rdflib import Graph
+from rdflib.term import Node
 
 from . import sparql as q
 from .components import Query
@@ -61,7 +62,7 @@ class RemoteValidator(Validator):
         self.typed: dict[str, set[str]] = defaultdict(set)  # class -> ontology individuals of that type
         for node, cls in individuals:
             self.typed[cls].add(node)
-        self.focus_sets: dict[object, str] = {}
+        self.focus_sets: dict[Node, str] = {}
         self.set_sizes: dict[str, int] = {}
 
     def member(self, c: str, var: str) -> str:

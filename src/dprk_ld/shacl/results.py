@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph
 from rdflib.namespace import RDF, SH
+from rdflib.term import Node
 
+from .shapes import Shape
 from .terms import nt, path_sparql, shape_key
 
 
@@ -41,7 +43,7 @@ class Report:
     conforms: bool
     results: list[ShaclResult]
     fallbacks: list[Fallback] = field(default_factory=list)
-    shapes: dict = field(default_factory=dict, repr=False)  # shape node -> compiled Shape
+    shapes: dict[Node, Shape] = field(default_factory=dict, repr=False)  # shape node -> compiled Shape
 
     @property
     def fallback_shapes(self) -> list[str]:

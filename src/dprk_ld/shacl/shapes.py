@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
+from rdflib.term import Node
 
 from . import sparql as q
 from .terms import SH_NS, is_true, path_sparql, shape_key, sparql_term
@@ -27,33 +28,34 @@ Member = Callable[[str, str], str]
 
 @dataclass
 class Shape:
-    node: object
+    node: Node
     key: str
     path: str | None  # SPARQL property path
     severity: str
     message: str | None
     deactivated: bool
-    params: dict[URIRef, list[object]] = field(default_factory=dict)
+    params: dict[URIRef, list[Node]] = field(default_factory=dict)
 
-    def one(self, p: URIRef) -> object | None:
+    def one(self, p: URIRef) -> Node | None:
         v = self.params.get(p)
         return v[0] if v else None
 
 
-def read_shape(g: Graph, node: object) -> Shape:
+def read_shape(g: Graph, node: Node) -> Shape:
     """The shape ``node`` of the shapes graph ``g``."""
-    params: dict[URIRef, list[object]] = {}
-    for p, o in g.predicate_objects(node):  # type: ignore[arg-type]
+    params: dict[URIRef, list[Node]] = {}
+    for p, o in g.predicate_objects(node):
         if isinstance(p, URIRef) and str(p).startswith(SH_NS):
             params.setdefault(p, []).append(o)
     path = path_sparql(g, params[SH.path][0]) if SH.path in params else None
     msgs = sorted(str(m) for m in params.get(SH.message, []))
     sev = params.get(SH.severity, [SH.Violation])[0]
-    deact = is_true((params.get(SH.deactivated) or [None])[0])
+    deactivated = params.get(SH.deactivated)
+    deact = is_true(deactivated[0] if deactivated else None)
     return Shape(node, shape_key(g, node), path, str(sev), msgs[0] if msgs else None, deact, params)
 
 
-def top_level(g: Graph) -> list[object]:
+def top_level(g: Graph) -> list[Node]:
     """The shapes with targets (explicit, or implicit class targets, §2.1.3.3), in a stable order."""
     nodes = {n for t in TARGETS for n in g.subjects(t, None)}
     for kind in (SH.NodeShape, SH.PropertyShape):
@@ -70,12 +72,12 @@ def target_parts(g: Graph, s: Shape, member: Member, wrap: bool = True
     if (s.node, RDF.type, RDFS.Class) in g:
         classes.append(str(s.node))
     for c in dict.fromkeys(classes):
-        parts.append(lambda var, c=c: q.group(member(c, var)))
+        parts.append(lambda var, c=c: q.group(member(c, var)))  # type: ignore[misc]  # mypy infers no lambda with a default
     nodes = [sparql_term(n, wrap) for n in s.params.get(SH.targetNode, [])]
     if nodes:
         parts.append(lambda var: q.group(q.values(var, nodes)))
     for p in map(sparql_term, s.params.get(SH.targetSubjectsOf, [])):
-        parts.append(lambda var, p=p: q.group(q.triple(var, p, "?__o")))
+        parts.append(lambda var, p=p: q.group(q.triple(var, p, "?__o")))  # type: ignore[misc]  # (as above)
     for p in map(sparql_term, s.params.get(SH.targetObjectsOf, [])):
-        parts.append(lambda var, p=p: q.group(q.triple("?__s", p, var)))
+        parts.append(lambda var, p=p: q.group(q.triple("?__s", p, var)))  # type: ignore[misc]  # (as above)
     return parts, (classes[0] if len(parts) == 1 and classes else None)

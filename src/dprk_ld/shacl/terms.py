@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, XSD
+from rdflib.term import Node
 
 from .errors import Unsupported
 
@@ -62,6 +63,22 @@ def nt_literal(lex: str, datatype: str | None, lang: str | None) -> str:
     return f'"{esc(lex)}"'
 
 
+#: what pyoxigraph's ``default_graph`` takes a list of
+GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+
+
+def solutions(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> ox.QuerySolutions:
+    """The solutions of a SELECT run on a store (pyoxigraph types ``Store.query`` as any form's answer)."""
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError(f"expected SELECT solutions, got {type(result).__name__}")
+    return result
+
+
+def integer(x: Node) -> int:
+    """The integer a term's lexical form writes (``sh:minCount 1``): what ``int()`` reads from an rdflib term."""
+    return int(str(x))
+
+
 def nt(t: object) -> str:
     """Canonical N-Triples form of an rdflib term."""
     if isinstance(t, BNode):
@@ -77,7 +94,7 @@ def ox_nt(t: object) -> str:
         return nt_literal(t.value, t.datatype.value.removeprefix(WRAP), t.language)
     if isinstance(t, ox.BlankNode):
         return f"_:{t.value}"
-    return f"<{t.value}>"  # type: ignore[attr-defined]
+    return f"<{t.value}>"  # type: ignore[attr-defined]  # anything else is a NamedNode
 
 
 def rdflib_term(text: str) -> URIRef | BNode | Literal:
@@ -102,7 +119,7 @@ def from_ox(t: object) -> URIRef | BNode | Literal:
             return Literal(t.value, lang=t.language)
         dt = t.datatype.value.removeprefix(WRAP)
         return Literal(t.value) if dt == XSD_NS + "string" else Literal(t.value, datatype=URIRef(dt))
-    return URIRef(t.value)  # type: ignore[attr-defined]
+    return URIRef(t.value)  # type: ignore[attr-defined]  # anything else is a NamedNode
 
 
 def sparql_term(t: object, wrap: bool = True) -> str:
@@ -117,32 +134,32 @@ def sparql_term(t: object, wrap: bool = True) -> str:
     raise Unsupported(f"cannot write {t!r} into SPARQL")
 
 
-def path_sparql(g: Graph, p: object) -> str:
+def path_sparql(g: Graph, p: Node) -> str:
     """A SHACL path (§2.3.1) as a SPARQL 1.1 property path; also the canonical path key."""
     if isinstance(p, URIRef):
         return f"<{p}>"
     if (p, RDF.first, None) in g:
-        return "(" + "/".join(path_sparql(g, x) for x in Collection(g, p)) + ")"  # type: ignore[arg-type]
+        return "(" + "/".join(path_sparql(g, x) for x in Collection(g, p)) + ")"
     for pred, fmt in (
         (SH.inversePath, "^{}"), (SH.zeroOrMorePath, "{}*"),
         (SH.oneOrMorePath, "{}+"), (SH.zeroOrOnePath, "{}?"),
     ):  # fmt: skip
-        o = g.value(p, pred)  # type: ignore[arg-type]
+        o = g.value(p, pred)
         if o is not None:
             inner = path_sparql(g, o)
             return fmt.format(inner if inner.startswith(("<", "(")) else f"({inner})")
-    alt = g.value(p, SH.alternativePath)  # type: ignore[arg-type]
+    alt = g.value(p, SH.alternativePath)
     if alt is not None:
         return "(" + "|".join(path_sparql(g, x) for x in Collection(g, alt)) + ")"
     raise Unsupported(f"unknown path {p!r}")
 
 
-def shape_key(g: Graph, node: object) -> str:
+def shape_key(g: Graph, node: Node | None) -> str:
     """N-Triples for an IRI shape; a content hash for a blank-node shape (stable across copies)."""
     if not isinstance(node, BNode):
         return nt(node)
 
-    def canon(n: object, depth: int) -> str:
+    def canon(n: Node, depth: int) -> str:
         if not isinstance(n, BNode) or depth > 20:
             return nt(n) if not isinstance(n, BNode) else "[]"
         return "[" + ";".join(sorted(f"{nt(p)} {canon(o, depth + 1)}" for p, o in g.predicate_objects(n))) + "]"
@@ -181,6 +198,7 @@ def to_ox(t: object, wrap: bool = True) -> ox.NamedNode | ox.BlankNode | ox.Lite
 def graph_to_store(store: ox.Store, g: Graph, graph: str | None = None) -> None:
     """Copy an rdflib graph into ``store`` (blank-node labels are kept)."""
     gn = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+    # [arg-type]: an rdflib triple's subject is no literal and its predicate an IRI; to_ox's type cannot say so
     store.extend([ox.Quad(to_ox(s), to_ox(p), to_ox(o), gn) for s, p, o in g])  # type: ignore[arg-type]
 
 
@@ -191,6 +209,7 @@ def load_file(store: ox.Store, path: str | Path, graph: str | None = None) -> No
     """Bulk-load an RDF file, keeping numeric literals exactly as written (see ``WRAP``)."""
     fmt = ox.RdfFormat.from_extension(Path(path).suffix.lstrip(".")) or ox.RdfFormat.TURTLE
     nt_bytes = ox.serialize(ox.parse(path=str(path), format=fmt), format=ox.RdfFormat.N_TRIPLES)
-    nt_bytes = _WRAP_RE.sub(rb'"^^<' + WRAP.encode() + rb"\1>", nt_bytes)  # type: ignore[arg-type]
+    assert nt_bytes is not None  # serialize without an output returns the bytes
+    nt_bytes = _WRAP_RE.sub(rb'"^^<' + WRAP.encode() + rb"\1>", nt_bytes)
     gn = ox.NamedNode(graph) if graph else ox.DefaultGraph()
     store.bulk_load(input=nt_bytes, format=ox.RdfFormat.N_TRIPLES, to_graph=gn)

@@ -147,10 +147,10 @@ def _shacl(ds: RemoteDataset, threads: int, where: str) -> tuple[list[Finding], 
 
 def _locate(ds: RemoteDataset, findings: list[Finding]) -> None:
     """file:line for the findings about an IRI that have none yet, in one pass over the files."""
-    todo = [i for i, f in enumerate(findings) if f.file is None and f.focus and not f.focus.startswith("_:")]
-    where = ds.locate_many({findings[i].focus for i in todo})  # type: ignore[misc]
-    for i in todo:
-        loc = where.get(findings[i].focus)  # type: ignore[arg-type]
+    todo = {i: f.focus for i, f in enumerate(findings) if f.file is None and f.focus and not f.focus.startswith("_:")}
+    where = ds.locate_many(set(todo.values()))
+    for i, focus in todo.items():
+        loc = where.get(focus)
         if loc is not None:
             f = findings[i]
             findings[i] = Finding(f.severity, f.check, f.message, f.focus, loc.relpath, loc.line, f.hint, f.path,

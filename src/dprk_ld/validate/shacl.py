@@ -66,7 +66,7 @@ def _anchor(graph: Graph | None, node: Node | None) -> str | None:
     return str(node) if isinstance(node, URIRef) else None
 
 
-def path_text(path: object, *graphs: Graph) -> str | None:
+def path_text(path: Node | None, *graphs: Graph) -> str | None:
     """A result path as findings print it: the IRI of a predicate path, else the SPARQL 1.1 property path
     (``(<a>/<b>)``, ``^<p>``, ``<p>*`` ...) — never a blank-node label, which differs from run to run."""
     if path is None:

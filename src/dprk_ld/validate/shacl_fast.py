@@ -15,6 +15,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import BNode, URIRef
 from rdflib.namespace import RDFS, SH
+from rdflib.term import Node
 
 from .. import shacl as engine
 from ..errors import DprkError
@@ -99,7 +100,9 @@ def findings_from_results(dataset: Dataset, report: engine.Report, check: str,
         s = keys.get(r.source_shape)
         focus = rdflib_term(r.focus)
         value = rdflib_term(r.value) if r.value is not None else None
-        path_node = s.params[SH.path][0] if s is not None and r.path == s.path and s.path is not None else None
+        path_node: Node | str | None = None
+        if s is not None and r.path == s.path and s.path is not None:
+            path_node = s.params[SH.path][0]
         if path_node is None and r.path is not None:
             path_node = URIRef(r.path[1:-1]) if r.path.startswith("<") and r.path.count("<") == 1 else r.path
         comp = r.component.rsplit("#", 1)[-1].replace("ConstraintComponent", "")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
 from rdflib import Graph, URIRef
+from rdflib.term import Node
 
 from .. import sparql as q
 from ..shapes import Shape
@@ -39,9 +40,13 @@ class Hit:
     source_constraint: str | None = None
 
 
-Row = list  # of N-Triples strings or None, in projection order
+#: a row: N-Triples strings or None (unbound), in projection order
+Row = list[str | None]
+#: a row of a ``named`` query: variable -> N-Triples string or None
+NamedRow = dict[str, str | None]
 #: how a query's rows become hits: "fv" (?f ?v), "f" (?f only), "closed" (?f ?p ?o), or a function
-Decode = str | Callable[[Row], list[Hit]]
+#: (of a :data:`NamedRow` for a ``named`` query)
+Decode = str | Callable[[Row], list[Hit]] | Callable[[NamedRow], list[Hit]]
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,7 @@ class Context(Protocol):
     wrap: bool
 
     def member(self, c: str, var: str) -> str: ...
-    def shape(self, node: object) -> Shape: ...
+    def shape(self, node: Node) -> Shape: ...
     def fails(self, m: Shape) -> str | None: ...
     def fail_focus(self, s: Shape, focus: Focus) -> Focus: ...
     def pairs(self, focus: Focus, s: Shape, v: str = "?v") -> str: ...
@@ -81,15 +86,15 @@ class Component:
     def iri(self) -> str:
         return SH_NS + self.name
 
-    def condition(self, ctx: Context, s: Shape, arg: object) -> str | None:
+    def condition(self, ctx: Context, s: Shape, arg: Node) -> str | None:
         """A condition true when ``?v`` violates the constraint; None if this is no value condition."""
         return None
 
-    def count(self, s: Shape, arg: object) -> tuple[str, int] | None:
+    def count(self, s: Shape, arg: Node) -> tuple[str, int] | None:
         """(op, n) for a min/max count on the values that can be merged (``COUNT op n`` violates)."""
         return None
 
-    def queries(self, ctx: Context, s: Shape, arg: object, focus: Focus) -> list[Query]:
+    def queries(self, ctx: Context, s: Shape, arg: Node, focus: Focus) -> list[Query]:
         """The queries finding the violations of every focus node of ``focus`` at once."""
         return []
 

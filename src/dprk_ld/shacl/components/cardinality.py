@@ -5,23 +5,24 @@
 from __future__ import annotations
 
 from rdflib.namespace import SH
+from rdflib.term import Node
 
 from .. import sparql as q
 from ..shapes import Shape
 from ..sparql import Focus
-from ..terms import is_true, sparql_term, val
+from ..terms import integer, is_true, sparql_term, val
 from .base import Component, Context, Query, values_pattern
 
 
 class MinCountComponent(Component):
     name, parameter = "MinCountConstraintComponent", SH.minCount
 
-    def count(self, s: Shape, arg: object) -> tuple[str, int] | None:
-        n = int(arg)  # type: ignore[call-overload]
+    def count(self, s: Shape, arg: Node) -> tuple[str, int] | None:
+        n = integer(arg)
         return ("<", n) if n > 0 and s.path is not None else None
 
-    def queries(self, ctx: Context, s: Shape, arg: object, focus: Focus) -> list[Query]:
-        n = int(arg)  # type: ignore[call-overload]
+    def queries(self, ctx: Context, s: Shape, arg: Node, focus: Focus) -> list[Query]:
+        n = integer(arg)
         if n == 0:
             return []
         if n == 1:
@@ -36,19 +37,19 @@ class MinCountComponent(Component):
 class MaxCountComponent(Component):
     name, parameter = "MaxCountConstraintComponent", SH.maxCount
 
-    def count(self, s: Shape, arg: object) -> tuple[str, int] | None:
-        return (">", int(arg)) if s.path is not None else None  # type: ignore[call-overload]
+    def count(self, s: Shape, arg: Node) -> tuple[str, int] | None:
+        return (">", integer(arg)) if s.path is not None else None
 
-    def queries(self, ctx: Context, s: Shape, arg: object, focus: Focus) -> list[Query]:
+    def queries(self, ctx: Context, s: Shape, arg: Node, focus: Focus) -> list[Query]:
         text = q.select(["?f"], values_pattern(focus, s),
-                        group_by="?f", having=f"COUNT(DISTINCT ?v) > {int(arg)}")  # type: ignore[call-overload]
+                        group_by="?f", having=f"COUNT(DISTINCT ?v) > {integer(arg)}")
         return [Query(self.iri, text, "f")]
 
 
 class HasValueComponent(Component):
     name, parameter = "HasValueConstraintComponent", SH.hasValue
 
-    def queries(self, ctx: Context, s: Shape, arg: object, focus: Focus) -> list[Query]:
+    def queries(self, ctx: Context, s: Shape, arg: Node, focus: Focus) -> list[Query]:
         t = sparql_term(arg, ctx.wrap)
         if s.path is None:
             cond = q.filter_(f"!sameTerm(?f, {t})")
@@ -62,7 +63,7 @@ class HasValueComponent(Component):
 class UniqueLangComponent(Component):
     name, parameter = "UniqueLangConstraintComponent", SH.uniqueLang
 
-    def queries(self, ctx: Context, s: Shape, arg: object, focus: Focus) -> list[Query]:
+    def queries(self, ctx: Context, s: Shape, arg: Node, focus: Focus) -> list[Query]:
         if not is_true(arg) or s.path is None:
             return []
         text = q.select(["?f", "(LCASE(lang(?v)) AS ?l)"], values_pattern(focus, s, focus.big),
@@ -75,7 +76,7 @@ class UniqueLangComponent(Component):
 class EqualsComponent(Component):
     name, parameter = "EqualsConstraintComponent", SH.equals
 
-    def queries(self, ctx: Context, s: Shape, arg: object, focus: Focus) -> list[Query]:
+    def queries(self, ctx: Context, s: Shape, arg: Node, focus: Focus) -> list[Query]:
         p2, f = sparql_term(arg), focus("?f")
         if s.path is None:
             body = q.union([q.group(f, q.triple("?f", p2, "?v"), q.filter_("!sameTerm(?v, ?f)")),
@@ -90,7 +91,7 @@ class EqualsComponent(Component):
 class DisjointComponent(Component):
     name, parameter = "DisjointConstraintComponent", SH.disjoint
 
-    def queries(self, ctx: Context, s: Shape, arg: object, focus: Focus) -> list[Query]:
+    def queries(self, ctx: Context, s: Shape, arg: Node, focus: Focus) -> list[Query]:
         text = q.select(["?f", "?v"], values_pattern(focus, s), q.triple("?f", sparql_term(arg), "?v2"),
                         q.filter_("sameTerm(?v, ?v2)"), distinct=True)
         return [Query(self.iri, text)]
@@ -99,7 +100,7 @@ class DisjointComponent(Component):
 class LessThanComponent(Component):
     name, parameter, op = "LessThanConstraintComponent", SH.lessThan, "<"
 
-    def queries(self, ctx: Context, s: Shape, arg: object, focus: Focus) -> list[Query]:
+    def queries(self, ctx: Context, s: Shape, arg: Node, focus: Focus) -> list[Query]:
         cmp = f"!COALESCE({val('?v', ctx.wrap)} {self.op} {val('?w', ctx.wrap)}, false)"
         text = q.select(["?f", "?v", "?w"], values_pattern(focus, s), q.triple("?f", sparql_term(arg), "?w"),
                         q.filter_(cmp), distinct=True)

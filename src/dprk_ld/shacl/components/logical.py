@@ -10,20 +10,21 @@ from __future__ import annotations
 from rdflib import URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
+from rdflib.term import Node
 
 from .. import sparql as q
 from ..errors import Unsupported
 from ..shapes import Shape
 from ..sparql import Focus, values_of
-from ..terms import SH_NS, is_true, nt
+from ..terms import SH_NS, integer, is_true, nt
 from .base import Component, Context, Query, values_pattern
 
 
 class Logical(Component):
     """A constraint on the value nodes conforming (or not) to member shapes."""
 
-    def members(self, ctx: Context, arg: object) -> list[object]:
-        return list(Collection(ctx.g, arg))  # type: ignore[arg-type]
+    def members(self, ctx: Context, arg: Node) -> list[Node]:
+        return list(Collection(ctx.g, arg))
 
     def combine(self, fails: list[str]) -> str:
         """Inline condition from the members' failure conditions."""
@@ -33,13 +34,14 @@ class Logical(Component):
         """Pattern keeping ``?v`` when it violates, from the members' failing-node patterns on ``?v``."""
         raise NotImplementedError
 
-    def condition(self, ctx: Context, s: Shape, arg: object) -> str | None:
+    def condition(self, ctx: Context, s: Shape, arg: Node) -> str | None:
         fails = [ctx.fails(ctx.shape(m)) for m in self.members(ctx, arg)]
-        if any(f is None for f in fails):
+        inline = [f for f in fails if f is not None]
+        if len(inline) < len(fails):
             return None
-        return self.combine(fails)  # type: ignore[arg-type]
+        return self.combine(inline)
 
-    def queries(self, ctx: Context, s: Shape, arg: object, focus: Focus) -> list[Query]:
+    def queries(self, ctx: Context, s: Shape, arg: Node, focus: Focus) -> list[Query]:
         cand = values_of(focus, s.path)
         fails = [ctx.fail_focus(ctx.shape(m), cand)("?v") for m in self.members(ctx, arg)]
         text = q.select(["?f", "?v"], values_pattern(focus, s, focus.big), self.body(ctx, fails), distinct=True)
@@ -49,7 +51,7 @@ class Logical(Component):
 class NodeComponent(Logical):
     name, parameter = "NodeConstraintComponent", SH.node
 
-    def members(self, ctx: Context, arg: object) -> list[object]:
+    def members(self, ctx: Context, arg: Node) -> list[Node]:
         return [arg]
 
     def combine(self, fails: list[str]) -> str:
@@ -106,7 +108,7 @@ class QualifiedComponent(Component):
     name, parameter = "QualifiedValueShapeConstraintComponent", SH.qualifiedValueShape
     extra = (SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint)
 
-    def queries(self, ctx: Context, s: Shape, arg: object, focus: Focus) -> list[Query]:
+    def queries(self, ctx: Context, s: Shape, arg: Node, focus: Focus) -> list[Query]:
         if s.path is None:
             raise Unsupported("sh:qualifiedValueShape on a node shape")
         if is_true(s.one(SH.qualifiedValueShapesDisjoint)):
@@ -122,7 +124,7 @@ class QualifiedComponent(Component):
                                  (SH.qualifiedMaxCount, ">", "QualifiedMaxCount")):
             n = s.one(param)
             if n is not None:
-                text = q.select(["?f"], *where, group_by="?f", having=f"COUNT(DISTINCT ?v) {op} {int(n)}")  # type: ignore[call-overload]
+                text = q.select(["?f"], *where, group_by="?f", having=f"COUNT(DISTINCT ?v) {op} {integer(n)}")
                 out.append(Query(SH_NS + local + "ConstraintComponent", text, "f"))
         return out
 
@@ -130,16 +132,16 @@ class QualifiedComponent(Component):
 class ClosedComponent(Component):
     name, parameter, extra = "ClosedConstraintComponent", SH.closed, (SH.ignoredProperties,)
 
-    def queries(self, ctx: Context, s: Shape, arg: object, focus: Focus) -> list[Query]:
+    def queries(self, ctx: Context, s: Shape, arg: Node, focus: Focus) -> list[Query]:
         if not is_true(arg):
             return []
         allowed = set()
         for p in s.params.get(SH.property, []):
-            path = ctx.g.value(p, SH.path)  # type: ignore[arg-type]
+            path = ctx.g.value(p, SH.path)
             if isinstance(path, URIRef):
                 allowed.add(nt(path))
         for ig in s.params.get(SH.ignoredProperties, []):
-            allowed |= {nt(x) for x in Collection(ctx.g, ig)}  # type: ignore[arg-type]
+            allowed |= {nt(x) for x in Collection(ctx.g, ig)}
         flt = q.filter_(f"?p NOT IN ({', '.join(sorted(allowed))})") if allowed else ""
         text = q.select(["?f", "?p", "?o"], values_pattern(focus, s, focus.big), q.triple("?v", "?p", "?o"), flt,
                         distinct=True)

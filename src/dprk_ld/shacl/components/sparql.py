@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, SH
+from rdflib.term import Node
 
 from .. import sparql as q
 from ..errors import ShapesError, Unsupported
@@ -24,15 +25,15 @@ from ..sparql import Focus
 from ..sparql import focus as make_focus
 from ..sparql_text import check, format_message, group_body, join_focus, substitute_path
 from ..terms import SH_NS, is_true, rdflib_term, shape_key, sparql_term
-from .base import Component, Context, Hit, Query, values_pattern
+from .base import Component, Context, Hit, NamedRow, Query, values_pattern
 
 PREBOUND = {"this", "currentShape", "shapesGraph"}
 
 
-def prefixes(g: Graph, node: object) -> str:
+def prefixes(g: Graph, node: Node) -> str:
     """The PREFIX declarations of ``node``'s ``sh:prefixes`` (SHACL §5.2.2)."""
     out = {}
-    for pnode in g.objects(node, SH.prefixes):  # type: ignore[arg-type]
+    for pnode in g.objects(node, SH.prefixes):
         seen, todo = set(), [pnode]
         while todo:  # the declarations of the node and of what it owl:imports
             n = todo.pop()
@@ -47,8 +48,8 @@ def prefixes(g: Graph, node: object) -> str:
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(out.items()))
 
 
-def _one_text(g: Graph, node: object, pred: URIRef, where: str) -> str:
-    vals = list(g.objects(node, pred))  # type: ignore[arg-type]
+def _one_text(g: Graph, node: Node, pred: URIRef, where: str) -> str:
+    vals = list(g.objects(node, pred))
     if len(vals) != 1 or not isinstance(vals[0], Literal):
         raise ShapesError(f"{where}: needs exactly one {pred.n3()} literal")
     return str(vals[0])
@@ -74,7 +75,7 @@ def prebinding(ctx: Context, s: Shape, query: str, focus: Focus, params: dict[st
     return focus("?this") + " " + vals
 
 
-def select_query(ctx: Context, s: Shape, node: object, text: str, focus: Focus, params: dict[str, object]) -> str:
+def select_query(ctx: Context, s: Shape, node: Node, text: str, focus: Focus, params: dict[str, object]) -> str:
     """A checked, focus-joined SELECT from a ``sh:select`` of ``node`` on shape ``s``."""
     where = f"{node}"
     text = prefixes(ctx.g, node) + substitute_path(text, s.path, where)
@@ -85,9 +86,9 @@ def select_query(ctx: Context, s: Shape, node: object, text: str, focus: Focus, 
 
 def sparql_hits(s: Shape, messages: list[str], component: str | None = None, report_value: bool = True,
                 constraint: str | None = None, params: dict[str, object] | None = None
-                ) -> Callable[[dict], list[Hit]]:
+                ) -> Callable[[NamedRow], list[Hit]]:
     """How a row of a SHACL-SPARQL SELECT becomes a result (§5.3.2, as pyshacl reads it)."""
-    def decode(row: dict) -> list[Hit]:
+    def decode(row: NamedRow) -> list[Hit]:
         this = row.get("this")
         if this is None:
             return []
@@ -95,7 +96,7 @@ def sparql_hits(s: Shape, messages: list[str], component: str | None = None, rep
         if value is None and s.path is None:
             value = this
         path = path if path is not None and path.startswith("<") else None
-        names = {k: str(v) for k, v in (params or {}).items()}
+        names: dict[str, str | None] = {k: str(v) for k, v in (params or {}).items()}
         names.update({k: _text(v) for k, v in row.items() if v is not None})
         names.update({"this": _text(this), "value": _text(value), "path": _text(path) if path else None})
         bound = {k: v for k, v in names.items() if v is not None}
@@ -111,8 +112,8 @@ class SparqlConstraintComponent(Component):
     name, parameter = "SPARQLConstraintComponent", SH.sparql
     extra = (SH.select, SH.prefixes)  # a shape may be its own SPARQL constraint node
 
-    def queries(self, ctx: Context, s: Shape, arg: object, focus: Focus) -> list[Query]:
-        if is_true(ctx.g.value(arg, SH.deactivated)):  # type: ignore[arg-type]
+    def queries(self, ctx: Context, s: Shape, arg: Node, focus: Focus) -> list[Query]:
+        if is_true(ctx.g.value(arg, SH.deactivated)):
             return []
         text = _one_text(ctx.g, arg, SH.select, f"{s.node} sh:sparql {arg}")
         query = select_query(ctx, s, arg, text, focus, {})
@@ -125,7 +126,7 @@ class SparqlConstraintComponent(Component):
 class CustomComponent(Component):
     """A SPARQL-based constraint component declared in the shapes graph (§6)."""
 
-    node: object = None
+    node: Node | None = None
     required: list[URIRef] = field(default_factory=list)
     optional: list[URIRef] = field(default_factory=list)
 
@@ -134,11 +135,11 @@ class CustomComponent(Component):
         return str(self.node)
 
     def applies(self, g: Graph, s: Shape) -> bool:
-        return all((s.node, p, None) in g for p in self.required)  # type: ignore[operator]
+        return all((s.node, p, None) in g for p in self.required)
 
-    def validator(self, g: Graph, s: Shape) -> object | None:
+    def validator(self, g: Graph, s: Shape) -> Node | None:
         kind = SH.propertyValidator if s.path is not None else SH.nodeValidator
-        return g.value(self.node, kind) or g.value(self.node, SH.validator)  # type: ignore[arg-type]
+        return g.value(self.node, kind) or g.value(self.node, SH.validator)
 
     def custom_queries(self, ctx: Context, s: Shape, focus: Focus) -> list[Query]:
         g = ctx.g
@@ -147,7 +148,7 @@ class CustomComponent(Component):
             return []
         params: dict[str, object] = {}
         for p in self.required + self.optional:
-            val = g.value(s.node, p)  # type: ignore[arg-type]
+            val = g.value(s.node, p)
             if val is not None:
                 params[_local(p)] = val
         texts = [*g.objects(v, SH.message), *g.objects(self.node, SH.message), *([s.message] if s.message else [])]
@@ -184,7 +185,8 @@ def custom_components(g: Graph) -> list[CustomComponent]:
         if str(c).startswith(SH_NS) or not any((c, p, None) in g for p in (SH.validator, SH.nodeValidator,
                                                                           SH.propertyValidator)):
             continue
-        req, opt = [], []
+        req: list[URIRef] = []
+        opt: list[URIRef] = []
         for par in g.objects(c, SH.parameter):
             path = g.value(par, SH.path)
             if isinstance(path, URIRef):

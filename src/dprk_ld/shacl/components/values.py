@@ -5,27 +5,28 @@ Each is a condition on one value node ``?v`` (see :class:`.base.Component`).
 
 from __future__ import annotations
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
+from rdflib.term import Node
 
 from ..errors import Unsupported
 from ..shapes import Shape
-from ..terms import WRAP, WRAPPED, XSD_NS, esc, sparql_term, val, wellformed
+from ..terms import WRAP, WRAPPED, XSD_NS, esc, integer, sparql_term, val, wellformed
 from .base import Component, Context
 
 
 class ClassComponent(Component):
     name, parameter = "ClassConstraintComponent", SH["class"]
 
-    def condition(self, ctx: Context, s: Shape, arg: object) -> str | None:
+    def condition(self, ctx: Context, s: Shape, arg: Node) -> str | None:
         return f"NOT EXISTS {{ {ctx.member(str(arg), '?v')} }}"
 
 
 class DatatypeComponent(Component):
     name, parameter = "DatatypeConstraintComponent", SH.datatype
 
-    def condition(self, ctx: Context, s: Shape, arg: object) -> str | None:
+    def condition(self, ctx: Context, s: Shape, arg: Node) -> str | None:
         dt = str(arg)
         if arg == RDFS.Literal:
             return "!isLiteral(?v)"
@@ -44,17 +45,17 @@ NODEKIND_BAD = {
 class NodeKindComponent(Component):
     name, parameter = "NodeKindConstraintComponent", SH.nodeKind
 
-    def condition(self, ctx: Context, s: Shape, arg: object) -> str | None:
-        if arg not in NODEKIND_BAD:
+    def condition(self, ctx: Context, s: Shape, arg: Node) -> str | None:
+        if not isinstance(arg, URIRef) or arg not in NODEKIND_BAD:
             raise Unsupported(f"sh:nodeKind {arg}")
-        return NODEKIND_BAD[arg]  # type: ignore[index]
+        return NODEKIND_BAD[arg]
 
 
 class MinLengthComponent(Component):
     name, parameter, op = "MinLengthConstraintComponent", SH.minLength, "<"
 
-    def condition(self, ctx: Context, s: Shape, arg: object) -> str | None:
-        return f"COALESCE(isBlank(?v) || STRLEN(STR(?v)) {self.op} {int(arg)}, true)"  # type: ignore[call-overload]
+    def condition(self, ctx: Context, s: Shape, arg: Node) -> str | None:
+        return f"COALESCE(isBlank(?v) || STRLEN(STR(?v)) {self.op} {integer(arg)}, true)"
 
 
 class MaxLengthComponent(MinLengthComponent):
@@ -64,7 +65,7 @@ class MaxLengthComponent(MinLengthComponent):
 class PatternComponent(Component):
     name, parameter, extra = "PatternConstraintComponent", SH.pattern, (SH.flags,)
 
-    def condition(self, ctx: Context, s: Shape, arg: object) -> str | None:
+    def condition(self, ctx: Context, s: Shape, arg: Node) -> str | None:
         flags = s.one(SH.flags)
         fl = f", {sparql_term(Literal(str(flags)))}" if flags is not None else ""
         return f"COALESCE(isBlank(?v) || !REGEX(STR(?v), {sparql_term(Literal(str(arg)))}{fl}), true)"
@@ -73,8 +74,8 @@ class PatternComponent(Component):
 class LanguageInComponent(Component):
     name, parameter = "LanguageInConstraintComponent", SH.languageIn
 
-    def condition(self, ctx: Context, s: Shape, arg: object) -> str | None:
-        langs = [str(x) for x in Collection(ctx.g, arg)]  # type: ignore[arg-type]
+    def condition(self, ctx: Context, s: Shape, arg: Node) -> str | None:
+        langs = [str(x) for x in Collection(ctx.g, arg)]
         ok = " || ".join(f'langMatches(lang(?v), "{esc(x)}")' for x in langs) or "false"
         return f"!COALESCE({ok}, false)"
 
@@ -82,15 +83,15 @@ class LanguageInComponent(Component):
 class InComponent(Component):
     name, parameter = "InConstraintComponent", SH["in"]
 
-    def condition(self, ctx: Context, s: Shape, arg: object) -> str | None:
-        items = [sparql_term(x, ctx.wrap) for x in Collection(ctx.g, arg)]  # type: ignore[arg-type]
+    def condition(self, ctx: Context, s: Shape, arg: Node) -> str | None:
+        items = [sparql_term(x, ctx.wrap) for x in Collection(ctx.g, arg)]
         return "!(" + (" || ".join(f"sameTerm(?v, {x})" for x in items) or "false") + ")"
 
 
 class MinInclusiveComponent(Component):
     name, parameter, op = "MinInclusiveConstraintComponent", SH.minInclusive, ">="
 
-    def condition(self, ctx: Context, s: Shape, arg: object) -> str | None:
+    def condition(self, ctx: Context, s: Shape, arg: Node) -> str | None:
         if not isinstance(arg, Literal):
             raise Unsupported(f"{self.parameter} with a non-literal")
         guard = ""
