@@ -10,6 +10,7 @@ outside the repository; ``--sources DIR`` checks hashes, quotes and offsets.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,62 @@ class CitationStats:
     claims: int = 0
     citations: int = 0
     quotes_checked: int = 0
+
+
+#: a problem with a source article or a quote: (node IRI, message, hint)
+Problem = tuple[str, str, str]
+
+
+def read_sources(sources: Path, articles: Iterable[tuple[str, str | None, str | None]]
+                 ) -> tuple[dict[str, str | None], list[Problem]]:
+    """The text of each source article (found in ``sources`` by its sha256), None where it cannot be read.
+
+    ``articles`` gives (source IRI, sha256, file name) per article. A hash no file has, or a file of
+    that name with another hash, or a file that is not UTF-8, is a problem on the article's IRI.
+    Used by the embedded check and by the check against an external store alike."""
+    if not sources.is_dir():
+        raise SourceError("no such sources directory", str(sources), "pass --sources DIR with the article texts")
+    by_hash: dict[str, Path] = {}
+    by_name: dict[str, Path] = {}
+    for file in sorted(sources.iterdir()):
+        if file.is_file():
+            by_hash[hashlib.sha256(file.read_bytes()).hexdigest()] = file
+            by_name[file.name] = file
+    texts: dict[str, str | None] = {}
+    problems: list[Problem] = []
+    for src, sha, name in articles:
+        sha = sha.lower() if sha else None
+        path = by_hash.get(sha) if sha else None
+        if path is None:
+            texts[src] = None
+            if name and name in by_name:
+                actual = hashlib.sha256(by_name[name].read_bytes()).hexdigest()
+                problems.append((src, f"sha256 mismatch for {name}: the data says {sha}, the file in {sources} "
+                                      f"has {actual}",
+                                 "the article text changed, or the hash is wrong: re-run `dprk-ld source describe`"))
+            else:
+                expected = f" (expected {name})" if name else ""
+                problems.append((src, f"no file in {sources} has sha256 {sha}{expected}",
+                                 "put the article text in the sources folder, or fix dprk:sha256"))
+            continue
+        try:
+            texts[src] = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            texts[src] = None
+            problems.append((src, f"{path.name} is not UTF-8 text", "re-save it as UTF-8"))
+    return texts, problems
+
+
+def quote_problem(text: str, quote: str, start: int, end: int) -> tuple[str, str] | None:
+    """None when ``text[start:end]`` is the quote; else the message and hint (where it really occurs)."""
+    actual = text[start:end]
+    if actual == quote:
+        return None
+    where = text.find(quote)
+    hint = (f"the quote occurs at offsets {where}-{where + len(quote)}: fix dprk:startOffset/endOffset"
+            if where >= 0 else "the quote is not in the article: copy it exactly (`dprk-ld cite` helps)")
+    return (f"quote does not match the article at offsets {start}-{end}:\n"
+            f"      expected: {quote!r}\n      actual:   {actual!r}", hint)
 
 
 def _q(dataset: Dataset, text: str) -> ox.QuerySolutions:
@@ -58,41 +115,13 @@ def check_citations(dataset: Dataset, sources: Path | None = None) -> tuple[list
     stats.citations = len(citations)
     if sources is None:
         return findings, stats
-    if not sources.is_dir():
-        raise SourceError("no such sources directory", str(sources), "pass --sources DIR with the article texts")
-    by_hash: dict[str, Path] = {}
-    by_name: dict[str, Path] = {}
-    path: Path | None  # a file of sources/, then the one a citation names (None: not found)
-    for path in sorted(sources.iterdir()):
-        if path.is_file():
-            by_hash[hashlib.sha256(path.read_bytes()).hexdigest()] = path
-            by_name[path.name] = path
-    texts: dict[str, str | None] = {}
-    for row in _q(dataset, """
+    articles = _q(dataset, """
         SELECT ?src ?sha ?name WHERE { ?src a dprk:SourceArticle .
-          OPTIONAL { ?src dprk:sha256 ?sha } OPTIONAL { ?src dprk:fileName ?name } }"""):
-        src = row["src"].value
-        sha = row["sha"].value.lower() if row["sha"] else None
-        name = row["name"].value if row["name"] else None
-        path = by_hash.get(sha) if sha else None
-        if path is None:
-            texts[src] = None
-            if name and name in by_name:
-                actual = hashlib.sha256(by_name[name].read_bytes()).hexdigest()
-                message = f"sha256 mismatch for {name}: the data says {sha}, the file in {sources} has {actual}"
-                hint = "the article text changed, or the hash is wrong: re-run `dprk-ld source describe`"
-            else:
-                message = f"no file in {sources} has sha256 {sha}" + (f" (expected {name})" if name else "")
-                hint = "put the article text in the sources folder, or fix dprk:sha256"
-            findings.append(finding_at(dataset, src, severity="violation", check="citations",
-                                       message=message, hint=hint))
-            continue
-        try:
-            texts[src] = path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError:
-            texts[src] = None
-            findings.append(finding_at(dataset, src, severity="violation", check="citations",
-                                       message=f"{path.name} is not UTF-8 text", hint="re-save it as UTF-8"))
+          OPTIONAL { ?src dprk:sha256 ?sha } OPTIONAL { ?src dprk:fileName ?name } }""")
+    texts, problems = read_sources(sources, ((row["src"].value, row["sha"].value if row["sha"] else None,
+                                              row["name"].value if row["name"] else None) for row in articles))
+    for node, message, hint in problems:
+        findings.append(finding_at(dataset, node, severity="violation", check="citations", message=message, hint=hint))
     for row in citations:
         cit = row["c"].value
         src = row["src"].value if row["src"] else None
@@ -105,15 +134,8 @@ def check_citations(dataset: Dataset, sources: Path | None = None) -> tuple[list
             start, end = int(row["start"].value), int(row["end"].value)
         except ValueError:
             continue  # the SHACL datatype check reports it
-        actual = text[start:end]
-        if actual == quote:
-            continue
-        where = text.find(quote)
-        hint = (f"the quote occurs at offsets {where}-{where + len(quote)}: fix dprk:startOffset/endOffset"
-                if where >= 0 else "the quote is not in the article: copy it exactly (`dprk-ld cite` helps)")
-        findings.append(finding_at(
-            dataset, cit, severity="violation", check="citations",
-            message=f"quote does not match the article at offsets {start}-{end}:\n"
-                    f"      expected: {quote!r}\n      actual:   {actual!r}",
-            value=quote, hint=hint))
+        problem = quote_problem(text, quote, start, end)
+        if problem is not None:
+            findings.append(finding_at(dataset, cit, severity="violation", check="citations",
+                                       message=problem[0], value=quote, hint=problem[1]))
     return findings, stats

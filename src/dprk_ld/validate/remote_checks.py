@@ -14,12 +14,10 @@ foci and hints), with the data read through the SPARQL 1.1 Protocol by
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import SourceError
 from ..namespaces import ONTOLOGY_NS
 from ..query.catalog import load_catalog, violation_queries
 from ..query.params import prepare
@@ -29,7 +27,7 @@ from ..remote import RemoteDataset
 from ..remote.client import projection
 from ..shacl import Report as EngineReport
 from ..shacl.remote import validate_remote
-from .citations import CitationStats
+from .citations import CitationStats, quote_problem, read_sources
 from .common import short
 from .report import Finding
 from .shacl_fast import findings_from_results
@@ -120,38 +118,11 @@ def citation_findings(ds: RemoteDataset, sources: Path | None, classes: list[tup
                 for row in ep.select_paged(uncited, graphs)]
     if sources is None:
         return findings, stats
-    if not sources.is_dir():
-        raise SourceError("no such sources directory", str(sources), "pass --sources DIR with the article texts")
-    by_hash: dict[str, Path] = {}
-    by_name: dict[str, Path] = {}
-    path: Path | None  # a file of sources/, then the one a citation names (None: not found)
-    for path in sorted(sources.iterdir()):
-        if path.is_file():
-            by_hash[hashlib.sha256(path.read_bytes()).hexdigest()] = path
-            by_name[path.name] = path
-    texts: dict[str, str | None] = {}
     q = (f"SELECT ?src ?sha ?name WHERE {{ ?src a {d}SourceArticle> OPTIONAL {{ ?src {d}sha256> ?sha }} "
          f"OPTIONAL {{ ?src {d}fileName> ?name }} }}")
-    for row in ep.select_paged(q, graphs):
-        src, sha, name = row[0].value, row[1].value.lower() if row[1] else None, row[2].value if row[2] else None
-        path = by_hash.get(sha) if sha else None
-        if path is None:
-            texts[src] = None
-            if name and name in by_name:
-                actual = hashlib.sha256(by_name[name].read_bytes()).hexdigest()
-                message = f"sha256 mismatch for {name}: the data says {sha}, the file in {sources} has {actual}"
-                hint = "the article text changed, or the hash is wrong: re-run `dprk-ld source describe`"
-            else:
-                message = f"no file in {sources} has sha256 {sha}" + (f" (expected {name})" if name else "")
-                hint = "put the article text in the sources folder, or fix dprk:sha256"
-            findings.append(Finding("violation", "citations", message, focus=src, hint=hint))
-            continue
-        try:
-            texts[src] = path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError:
-            texts[src] = None
-            findings.append(Finding("violation", "citations", f"{path.name} is not UTF-8 text", focus=src,
-                                    hint="re-save it as UTF-8"))
+    texts, problems = read_sources(sources, ((row[0].value, row[1].value if row[1] else None,
+                                              row[2].value if row[2] else None) for row in ep.select_paged(q, graphs)))
+    findings += [Finding("violation", "citations", message, focus=src, hint=hint) for src, message, hint in problems]
     q = (f"SELECT ?c ?src ?quote ?start ?end WHERE {{ ?c a {d}Citation> ; {d}source> ?src ; {d}quote> ?quote ; "
          f"{d}startOffset> ?start ; {d}endOffset> ?end }}")
     for row in ep.select_paged(q, graphs):
@@ -165,16 +136,9 @@ def citation_findings(ds: RemoteDataset, sources: Path | None, classes: list[tup
             start, end = int(row[3].value), int(row[4].value)
         except ValueError:
             continue
-        actual = text[start:end]
-        if actual == quote:
-            continue
-        where = text.find(quote)
-        hint = (f"the quote occurs at offsets {where}-{where + len(quote)}: fix dprk:startOffset/endOffset"
-                if where >= 0 else "the quote is not in the article: copy it exactly (`dprk-ld cite` helps)")
-        findings.append(Finding("violation", "citations",
-                                f"quote does not match the article at offsets {start}-{end}:\n"
-                                f"      expected: {quote!r}\n      actual:   {actual!r}",
-                                focus=cit, value=quote, hint=hint))
+        problem = quote_problem(text, quote, start, end)
+        if problem is not None:
+            findings.append(Finding("violation", "citations", problem[0], focus=cit, value=quote, hint=problem[1]))
     return findings, stats
 
 
