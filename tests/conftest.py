@@ -6,8 +6,10 @@ No other skip is allowed: an error in a test is a failure, never a skip."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
+import types
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +21,15 @@ MINI = HERE / "fixtures" / "mini"
 MINI_SOURCES = HERE / "fixtures" / "mini-sources"
 SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "seeds"
+
+
+def benchmark_module(name: str) -> types.ModuleType:
+    """A script of benchmarks/ (synth.py, shapegen.py) as a module: the tests use the generators it holds."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def in_ci() -> bool:

@@ -8,7 +8,6 @@ gets the ontology as a separate named graph.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,22 +16,16 @@ from rdflib import Graph
 
 from dprk_ld.shacl import load_file, results_from_pyshacl, validate_store
 
+from .conftest import benchmark_module
+
 REPO = Path(__file__).resolve().parents[1]
 ONT = "urn:x-test:ontology"
-
-
-def _synth_module():
-    spec = importlib.util.spec_from_file_location("synth", REPO / "benchmarks" / "synth.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("synth")
-    _synth_module().synth(out, claims=120, violations=2, seed=7)
+    benchmark_module("synth").synth(out, claims=120, violations=2, seed=7)
     return out
 
 

@@ -7,7 +7,6 @@ violations of every kind (benchmarks/synth.py), and on the real dataset, through
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from dataclasses import asdict
@@ -19,6 +18,8 @@ from click.testing import CliRunner
 from dprk_ld.cli import main
 from dprk_ld.load import load_project
 from dprk_ld.validate import shacl
+
+from .conftest import benchmark_module
 
 REPO = Path(__file__).resolve().parents[1]
 MINI = REPO / "tests" / "fixtures" / "mini"
@@ -35,12 +36,8 @@ def _masked(findings: list[dict]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def synth_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    spec = importlib.util.spec_from_file_location("synth", REPO / "benchmarks" / "synth.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
     out = tmp_path_factory.mktemp("synth")
-    mod.synth(out, claims=60, violations=2, seed=3)
+    benchmark_module("synth").synth(out, claims=60, violations=2, seed=3)
     return out
 
 

@@ -7,7 +7,6 @@ with one explicit disjointness clash injected; the threshold is set low so that 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -18,23 +17,16 @@ from dprk_ld.cli import main
 from dprk_ld.load import load_project
 from dprk_ld.validate import owl, owl_rules
 
-from .conftest import needs_java
+from .conftest import benchmark_module, needs_java
 
 REPO = Path(__file__).resolve().parents[1]
 CLASH = "https://w3id.org/dprk-ld/id/x/clash"
 
 
-def _synth():
-    spec = importlib.util.spec_from_file_location("synth", REPO / "benchmarks" / "synth.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("owl-scale")
-    triples = _synth().synth(root, claims=100)
+    triples = benchmark_module("synth").synth(root, claims=100)
     assert 1000 < triples < 10000
     for nt in (root / "data").glob("*.nt"):
         nt.rename(nt.with_suffix(".ttl"))

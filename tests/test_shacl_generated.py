@@ -12,10 +12,8 @@ More seeds: ``SHACL_GEN_EXAMPLES=2000 pytest tests/test_shacl_generated.py``.
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import os
 from collections import Counter
-from pathlib import Path
 
 import pyshacl
 from hypothesis import HealthCheck, given, settings
@@ -24,11 +22,9 @@ from rdflib import Graph
 
 from dprk_ld.shacl import ShaclResult, results_from_pyshacl, validate_graphs
 
-_spec = importlib.util.spec_from_file_location(
-    "shapegen", Path(__file__).resolve().parents[1] / "benchmarks" / "shapegen.py")
-assert _spec and _spec.loader
-shapegen = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(shapegen)
+from .conftest import benchmark_module
+
+shapegen = benchmark_module("shapegen")
 
 EXAMPLES = int(os.environ.get("SHACL_GEN_EXAMPLES", "200"))
 

@@ -8,7 +8,6 @@ IRI without), whatever the page size, and the store is left exactly as it was (n
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from dataclasses import asdict
@@ -24,7 +23,7 @@ from dprk_ld.remote import open_remote
 from dprk_ld.validate import validate
 from dprk_ld.validate.remote import validate_endpoint, validate_url
 
-from .conftest import MINI_SOURCES
+from .conftest import MINI_SOURCES, benchmark_module
 from .servers import load_dataset, oxigraph_server
 
 REPO = Path(__file__).resolve().parents[1]
@@ -54,12 +53,8 @@ def without_location(findings: list) -> list[str]:
 
 @pytest.fixture(scope="module")
 def synth_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    spec = importlib.util.spec_from_file_location("synth", REPO / "benchmarks" / "synth.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
     out = tmp_path_factory.mktemp("synth")
-    mod.synth(out, claims=60, violations=2, seed=3)
+    benchmark_module("synth").synth(out, claims=60, violations=2, seed=3)
     return out
 
 
