@@ -23,7 +23,7 @@ from dprk_ld.site.search import index_script, search_index
 
 def measure(project: Path | None) -> None:
     dataset = load_project(project)
-    model = Model(dataset.store, sorted(dataset.files))
+    model = Model(dataset.store, sorted(dataset.files), base=dataset.base)
     start = time.perf_counter()
     index = search_index(model)
     built = time.perf_counter() - start

@@ -26,7 +26,9 @@ from dprk_ld.load import load_project
 from dprk_ld.namespaces import BASE
 from dprk_ld.publish import build_release
 from dprk_ld.serve import create_app
-from dprk_ld.site import document_path
+from dprk_ld.site import Iris
+
+document_path = Iris(BASE).document_path
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "build"
 MINTED = re.compile(r"https://w3id\.org/dprk-ld/[^\s\"'<>)\]\\,}`&]*")

@@ -22,16 +22,19 @@ import pyoxigraph as ox
 import rdflib
 
 from .errors import LoadError
+from .metadata import project_base
 from .namespaces import BASE
 from .project import Project, SourceFile, find_project
 
+#: where the bundled dataset's file graphs are named (a project's: under its own base, :func:`graph_iri`)
 GRAPH_BASE = BASE + "graph/"
 
 
-def graph_iri(file: SourceFile) -> str:
-    """The named graph a file is loaded into: its path percent-encoded (RFC 3986), so that any file name —
-    ``my notes 100%.ttl`` becomes ``.../graph/data/my%20notes%20100%25.ttl`` — makes a valid IRI."""
-    return GRAPH_BASE + quote(file.relpath, safe="/-._~!$&'()*+,;=:@")
+def graph_iri(file: SourceFile, base: str = BASE) -> str:
+    """The named graph a file is loaded into: ``<base>graph/`` + its path percent-encoded (RFC 3986), so that
+    any file name — ``my notes 100%.ttl`` becomes ``.../graph/data/my%20notes%20100%25.ttl`` — makes a valid
+    IRI. ``base`` is the project's (:func:`dprk_ld.metadata.project_base`)."""
+    return base + "graph/" + quote(file.relpath, safe="/-._~!$&'()*+,;=:@")
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,8 @@ class Dataset:
     quads: int
     #: literals the store will not keep as written (Oxigraph canonicalises derived integer types)
     lossy: list[tuple[Location, str]] = field(default_factory=list)
+    #: the base IRI of the project's own resources (dataset.toml ``base``): entities, file graphs, site pages
+    base: str = BASE
 
     @cached_property
     def triples(self) -> int:
@@ -249,13 +254,14 @@ def load_project(project: Project | Path | str | None = None) -> Dataset:
     if not isinstance(project, Project):
         project = find_project(project)
     store = ox.Store()
+    base = project_base(project)
     files: dict[str, SourceFile] = {}
     lossy: list[tuple[Location, str]] = []
     errors: list[LoadError] = []
     for file in project.files:
         try:
             text = _read_text(file)
-            iri = graph_iri(file)
+            iri = graph_iri(file, base)
             # bulk_load is not transactional; a file that fails leaves nothing behind, since the whole
             # store is discarded when any file fails (1M triples: ~4.5 s, against minutes for Store.load)
             store.bulk_load(text.encode("utf-8"), format=ox.RdfFormat.TURTLE,
@@ -275,4 +281,4 @@ def load_project(project: Project | Path | str | None = None) -> Dataset:
             first = LoadError(f"{first.message}\n  and {len(errors) - 1} more:\n{others}", first.location,
                               first.hint)
         raise first
-    return Dataset(project, store, files, len(store), lossy)
+    return Dataset(project, store, files, len(store), lossy, base)

@@ -6,6 +6,7 @@ which describes the vocabulary. The file is optional; without it a release falls
 header as before. Keys (docs/dataset-metadata.md)::
 
     title = "…"                 # required
+    base = "https://…/"         # the base IRI of the dataset's own resources (default: dprk-ld's)
     description = "…"
     version = "1.0.0"
     issued = 2026-11-22         # a TOML date; else the ontology header's date, else $SOURCE_DATE_EPOCH
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ProjectError
+from .namespaces import BASE
 from .project import Project
 
 if sys.version_info >= (3, 11):
@@ -36,7 +38,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 FILE_NAME = "dataset.toml"
-KEYS = {"title", "description", "version", "issued", "license", "homepage", "keywords", "creators"}
+KEYS = {"title", "base", "description", "version", "issued", "license", "homepage", "keywords", "creators"}
 CREATOR_KEYS = {"name", "orcid", "affiliation"}
 ORCID = re.compile(r"https://orcid\.org/\d{4}-\d{4}-\d{4}-\d{3}[\dX]")
 
@@ -61,6 +63,7 @@ class DatasetMeta:
     homepage: str | None = None
     keywords: tuple[str, ...] = ()
     creators: tuple[Creator, ...] = ()
+    base: str | None = None
 
 
 def _line_of(text: str, key: str) -> int:
@@ -126,4 +129,20 @@ def read_metadata(project: Project) -> DatasetMeta | None:
         issued=issued.isoformat() if issued else None,
         license=_iri(data["license"], "license", at("license")) if "license" in data else None,
         homepage=_iri(data["homepage"], "homepage", at("homepage")) if "homepage" in data else None,
-        keywords=tuple(k.strip() for k in keywords), creators=tuple(creators))
+        keywords=tuple(k.strip() for k in keywords), creators=tuple(creators),
+        base=_base(data["base"], at("base")) if "base" in data else None)
+
+
+def _base(value: Any, where: str) -> str:
+    iri = _iri(value, "base", where)
+    if not iri.endswith("/"):
+        raise ProjectError(f"base must end with '/', not {value!r}", where, 'e.g. base = "https://example.org/my-data/"')
+    return iri
+
+
+def project_base(project: Project) -> str:
+    """The base IRI of the project's own resources (``dataset.toml``'s ``base``; else the dprk-ld base, which
+    the bundled dataset and projects made before the key existed use). Entities are minted under
+    ``<base>id/``, named graphs under ``<base>graph/``; the site describes every IRI under it."""
+    meta = read_metadata(project)
+    return meta.base if meta is not None and meta.base else BASE

@@ -75,7 +75,7 @@ def build_release(dataset: Dataset, out_dir: Path | str, *, progress: Progress |
         written += view
         store = ox.Store()
         store.extend(quads)
-        info = describe.release_info(store, read_metadata(dataset.project))
+        info = describe.release_info(store, read_metadata(dataset.project), dataset.base)
         say(f"release {info.version}, issued {info.issued} (from {info.issued_from})")
         dump_files = [p for p in written if p.parent.name == "dumps"]
         say("VoID and DCAT description")
@@ -84,17 +84,18 @@ def build_release(dataset: Dataset, out_dir: Path | str, *, progress: Progress |
         (tmp / "CITATION.cff").write_text(describe.citation_cff(info), encoding="utf-8")
         store.load(view[0].read_bytes(), format=ox.RdfFormat.N_QUADS)  # the view's IRIs get pages too
         own = sorted(dataset.files)
-        site = Site(Model(store, own), SiteInfo(info.title, info.description, info.version, info.issued, info.license),
+        site = Site(Model(store, own, base=dataset.base),
+                    SiteInfo(info.title, info.description, info.version, info.issued, info.license),
                     load_catalog(dataset.project) if dataset.project.queries else {},
                     ontology_graphs=dataset.graphs_of("ontology"), shapes_graphs=dataset.graphs_of("shapes"),
                     graph_files={iri: f.relpath for iri, f in dataset.files.items()},
-                    documents={describe.DATASET_IRI: void}, everything=Model(store))
+                    documents={info.dataset_iri: void}, everything=Model(store, base=dataset.base))
         downloads = [(p.relative_to(tmp).as_posix(), _format_name(p), p.stat().st_size) for p in written]
         if sources is not None:
             downloads.append(_write_coverage_page(dataset, site, Path(sources), tmp, say))
         StaticSite(site, tmp, say).build(downloads, dataset)
         say("w3id.org redirect rules and static-host headers")
-        hosting.write_hosting(tmp)
+        hosting.write_hosting(tmp, dataset.base)
         describe.write_sha256sums(tmp, say)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -122,10 +123,10 @@ def _write_coverage_page(dataset: Dataset, site: Site, sources: Path, out: Path,
 
 def _write_wikidata_view(dataset: Dataset, out_dir: Path, say: Progress) -> list[Path]:
     """The Wikidata-style view (:mod:`dprk_ld.wikidata.view`) as sorted N-Quads in its own named graph, + gzip."""
-    from ..wikidata.view import wikidata_view_nquads
+    from ..wikidata.view import view_graph, wikidata_view_nquads
 
     say(f"Wikidata-style view ({WIKIDATA_DUMP})")
-    data = wikidata_view_nquads(dataset)
+    data = wikidata_view_nquads(dataset, view_graph(dataset))
     path, gz = out_dir / WIKIDATA_DUMP, out_dir / (WIKIDATA_DUMP + ".gz")
     path.write_bytes(data)
     gz.write_bytes(dumps.gzip_bytes(data))

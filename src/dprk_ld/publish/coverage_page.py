@@ -20,7 +20,7 @@ PAGE = "coverage.html"
 
 def coverage_html(site: Site, report: CoverageReport) -> str:
     """The page for ``report``, which must have been made without article text (``with_text=False``)."""
-    links = StaticLinks(PAGE)
+    links = StaticLinks(site.iris, PAGE)
     articles: list[dict[str, Any]] = []
     for a in report.articles:
         if any(s.text is not None for s in a.sentences):

@@ -24,9 +24,8 @@ import pyoxigraph as ox
 
 from ..errors import BuildError
 from ..formats import by_extension
-from ..load import GRAPH_BASE
 from ..metadata import Creator, DatasetMeta
-from ..namespaces import BASE, ID, ONTOLOGY_IRI, PREFIXES
+from ..namespaces import ONTOLOGY_IRI, PREFIXES
 from ..query.results import Term, lexical, solutions
 
 VOID = "http://rdfs.org/ns/void#"
@@ -39,7 +38,6 @@ DCT = PREFIXES["dcterms"]
 PROV = PREFIXES["prov"]
 IANA = "https://www.iana.org/assignments/media-types/"
 DESCRIPTION_PREFIXES = {**PREFIXES, "void": VOID, "dcat": DCAT, "spdx": SPDX, "foaf": FOAF}
-DATASET_IRI = BASE + "dataset"
 SPARQL_PATH = "/sparql"
 DEFAULT_TITLE = "dprk-ld: North Korea's foreign relations as cited linked data"
 CLAIM = PREFIXES["dprk"] + "Claim"
@@ -55,6 +53,8 @@ class ReleaseInfo:
     issued: str           # xsd:date lexical form
     issued_from: str      # where the date came from (for the build log)
     license: str | None
+    #: the dataset's base IRI (dataset.toml ``base``): its entities under ``id/``, its description at ``dataset``
+    iri_base: str
     creators: tuple[Creator, ...] = (Creator("dprk-ld contributors"),)
     keywords: tuple[str, ...] = ("North Korea", "foreign relations", "linked data", "citations")
     homepage: str | None = None
@@ -67,7 +67,12 @@ class ReleaseInfo:
     @property
     def base(self) -> str:
         """Where this release's files live on the web (download URLs)."""
-        return f"{BASE}release/{self.version}/"
+        return f"{self.iri_base}release/{self.version}/"
+
+    @property
+    def dataset_iri(self) -> str:
+        """The dataset (VoID/DCAT) this release describes."""
+        return self.iri_base + "dataset"
 
 
 def _first(store: ox.Store, subject: str, predicate: str) -> Term | None:
@@ -77,14 +82,15 @@ def _first(store: ox.Store, subject: str, predicate: str) -> Term | None:
     return (english or objs or [None])[0]
 
 
-def release_info(store: ox.Store, meta: DatasetMeta | None = None) -> ReleaseInfo:
+def release_info(store: ox.Store, meta: DatasetMeta | None, base: str) -> ReleaseInfo:
     """Title, description, creators, version, date and licence: from ``dataset.toml`` (``meta``), each
-    missing one from the ontology header (``owl:Ontology``)."""
+    missing one from the ontology header (``owl:Ontology``). ``base``: the dataset's base IRI."""
+    ontology = base + "ontology"  # the project's ontology (dprk-ld's own for the bundled dataset)
     def text(pred: str, default: str) -> str:
-        term = _first(store, ONTOLOGY_IRI, pred)
+        term = _first(store, ontology, pred)
         return lexical(term) if term is not None else default
 
-    issued_term = _first(store, ONTOLOGY_IRI, DCT + "issued") or _first(store, ONTOLOGY_IRI, DCT + "modified")
+    issued_term = _first(store, ontology, DCT + "issued") or _first(store, ontology, DCT + "modified")
     if meta is not None and meta.issued:
         issued, source = meta.issued, f"{meta.path.name} (issued)"
     elif issued_term is not None:
@@ -95,9 +101,9 @@ def release_info(store: ox.Store, meta: DatasetMeta | None = None) -> ReleaseInf
         source = "$SOURCE_DATE_EPOCH"
     else:
         raise BuildError("the release has no date: the ontology header has no dcterms:issued or dcterms:modified",
-                         ONTOLOGY_IRI, "add dcterms:modified \"YYYY-MM-DD\"^^xsd:date to the owl:Ontology node "
+                         ontology, "add dcterms:modified \"YYYY-MM-DD\"^^xsd:date to the owl:Ontology node "
                          "(or set SOURCE_DATE_EPOCH); a build never reads the clock, so releases are reproducible")
-    lic = _first(store, ONTOLOGY_IRI, DCT + "license")
+    lic = _first(store, ontology, DCT + "license")
     info = ReleaseInfo(
         title=text(DCT + "title", DEFAULT_TITLE),
         description=text(DCT + "description", "A cited linked-data record of North Korea's foreign relations."),
@@ -105,13 +111,14 @@ def release_info(store: ox.Store, meta: DatasetMeta | None = None) -> ReleaseInf
         issued=issued,
         issued_from=source,
         license=lic.value if isinstance(lic, ox.NamedNode) else None,
+        iri_base=base,
         creators=(Creator(text(DCT + "creator", "dprk-ld contributors")),),
     )
     if meta is None:
         return info
     return ReleaseInfo(
         title=meta.title, description=meta.description or info.description, version=meta.version or info.version,
-        issued=issued, issued_from=source, license=meta.license or info.license,
+        issued=issued, issued_from=source, license=meta.license or info.license, iri_base=base,
         creators=meta.creators or info.creators, keywords=meta.keywords or info.keywords, homepage=meta.homepage)
 
 
@@ -138,7 +145,7 @@ def _count(store: ox.Store, query: str) -> int:
 def describe(store: ox.Store, info: ReleaseInfo, dumps: list[Path], root: Path) -> list[ox.Triple]:
     """The VoID + DCAT description of the release as sorted triples (no blank nodes)."""
     n, lit = ox.NamedNode, ox.Literal
-    ds = n(DATASET_IRI)
+    ds = n(info.dataset_iri)
     integer = n(XSD + "integer")
     nonneg = n(XSD + "nonNegativeInteger")
     t: list[ox.Triple] = []
@@ -157,7 +164,7 @@ def describe(store: ox.Store, info: ReleaseInfo, dumps: list[Path], root: Path) 
         if creator.orcid:
             person = n(creator.orcid)
         else:
-            person = n(f"{DATASET_IRI}#creator-{number}")
+            person = n(f"{info.dataset_iri}#creator-{number}")
         add(ds, DCT + "creator", person)
         add(person, RDF + "type", n(FOAF + "Agent"))
         add(person, FOAF + "name", lit(creator.name))
@@ -169,8 +176,8 @@ def describe(store: ox.Store, info: ReleaseInfo, dumps: list[Path], root: Path) 
         add(ds, DCT + "license", n(info.license))
     for kw in info.keywords:
         add(ds, DCAT + "keyword", lit(kw, language="en"))
-    add(ds, VOID + "uriSpace", lit(ID))
-    add(ds, VOID + "sparqlEndpoint", n(BASE.rstrip("/") + SPARQL_PATH))
+    add(ds, VOID + "uriSpace", lit(info.iri_base + "id/"))
+    add(ds, VOID + "sparqlEndpoint", n(info.iri_base.rstrip("/") + SPARQL_PATH))
     for ns in sorted({PREFIXES["dprk"], PREFIXES["prov"], PREFIXES["dcterms"], PREFIXES["skos"]}):
         add(ds, VOID + "vocabulary", n(ns))
     union = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
@@ -185,24 +192,24 @@ def describe(store: ox.Store, info: ReleaseInfo, dumps: list[Path], root: Path) 
     for row in solutions(store.query(
             "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c",
             use_default_graph_as_union=True)):
-        part = n(f"{DATASET_IRI}#class-{_local(row[0].value)}")
+        part = n(f"{info.dataset_iri}#class-{_local(row[0].value)}")
         add(ds, VOID + "classPartition", part)
         add(part, VOID + "class", row[0])
         add(part, VOID + "entities", lit(row[1].value, datatype=integer))
     for row in solutions(store.query("SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } "
                            "GROUP BY ?p", use_default_graph_as_union=True)):
-        part = n(f"{DATASET_IRI}#property-{_local(row[0].value)}")
+        part = n(f"{info.dataset_iri}#property-{_local(row[0].value)}")
         add(ds, VOID + "propertyPartition", part)
         add(part, VOID + "property", row[0])
         add(part, VOID + "triples", lit(row[1].value, datatype=integer))
     for row in solutions(store.query("PREFIX dprk: <https://w3id.org/dprk-ld/ontology#> "
                            "SELECT DISTINCT ?a WHERE { ?a a dprk:SourceArticle }", use_default_graph_as_union=True)):
         add(ds, PROV + "wasDerivedFrom", row[0])
-    service = n(DATASET_IRI + "#sparql")
+    service = n(info.dataset_iri + "#sparql")
     add(ds, DCAT + "accessService", service)
     add(service, RDF + "type", n(DCAT + "DataService"))
     add(service, DCT + "title", lit("SPARQL 1.1 endpoint (dprk-ld serve)", language="en"))
-    add(service, DCAT + "endpointURL", n(BASE.rstrip("/") + SPARQL_PATH))
+    add(service, DCAT + "endpointURL", n(info.iri_base.rstrip("/") + SPARQL_PATH))
     add(service, DCT + "conformsTo", n("https://www.w3.org/TR/sparql11-protocol/"))
     add(service, DCAT + "servesDataset", ds)
     for path in dumps:
@@ -218,8 +225,8 @@ def describe(store: ox.Store, info: ReleaseInfo, dumps: list[Path], root: Path) 
             add(dist, DCT + "title", lit(f"Wikidata-style view, {fmt.name} dump" + (" (gzip)" if gz else ""),
                                          language="en"))
             add(dist, DCT + "description", lit("The claims as Wikibase-style statements with ranks, qualifiers "
-                                               "and references, in the named graph <" + GRAPH_BASE
-                                               + "wikidata-view> (docs/wikidata.md).", language="en"))
+                                               "and references, in the named graph <" + info.iri_base
+                                               + "graph/wikidata-view> (docs/wikidata.md).", language="en"))
         else:
             add(ds, VOID + "dataDump", n(info.base + rel))
             add(dist, DCT + "title", lit(f"{fmt.name} dump" + (" (gzip)" if gz else ""), language="en"))
@@ -274,7 +281,7 @@ def citation_cff(info: ReleaseInfo) -> str:
         if creator.affiliation:
             lines.append(f"    affiliation: {_yaml_str(creator.affiliation)}")
     lines += [
-        f"url: {_yaml_str(info.homepage or BASE)}",
+        f"url: {_yaml_str(info.homepage or info.iri_base)}",
         f"repository-artifact: {_yaml_str(info.base)}",
     ]
     if info.license and info.license in LICENSE_SPDX:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import BuildError
+from ..namespaces import BASE
 from ..site.model import Model
 
 CANDIDATES = ("dumps/dprk-ld.nq", "dumps/dprk-ld.nq.gz", "dumps/dprk-ld.nt", "dumps/dprk-ld.nt.gz")
@@ -72,11 +73,20 @@ def release_claims(release: Path) -> dict[str, ClaimSnapshot]:
     """Every claim of a release with its label and description (as N-Triples lines)."""
     store = ox.Store()
     store.extend(_read_dump(Path(release)))
-    model = Model(store)
+    model = Model(store, base=_base_of(store))
     snapshot = {}
     for claim in model.claims():
         snapshot[claim] = ClaimSnapshot(model.label(claim), frozenset(_nt(t) for t in model.description(claim)))
     return snapshot
+
+
+def _base_of(store: ox.Store) -> str:
+    """The dataset's base IRI, from its file graphs' names (``<base>graph/data/….ttl``)."""
+    for graph in sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)):
+        at = graph.find("/graph/")
+        if at > 0:
+            return graph[: at + 1]
+    return BASE
 
 
 def _nt(triple: ox.Triple) -> str:

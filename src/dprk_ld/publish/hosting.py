@@ -32,12 +32,15 @@ NEGOTIATED = (("text/turtle", "ttl"), (r"application/ld\+json", "jsonld"))
 DOCUMENT = r"(html|ttl|jsonld)"
 
 
-def w3id_htaccess() -> str:
-    """The redirect rules for ``https://w3id.org/dprk-ld/`` (its folder in the w3id.org repository)."""
+W3ID = "https://w3id.org/"
+
+
+def w3id_htaccess(folder: str = "dprk-ld") -> str:
+    """The redirect rules for ``https://w3id.org/<folder>/`` (its folder in the w3id.org repository)."""
     service = "|".join(p.rstrip("/") for p in SERVICE_PATHS if p != "release/")
     lines = [
-        "# w3id.org/dprk-ld: permanent IRIs of the dprk-ld dataset (written by `dprk-ld build`).",
-        "# Set the three targets below, then submit this file as dprk-ld/.htaccess to the w3id.org repository.",
+        f"# w3id.org/{folder}: permanent IRIs of the dataset (written by `dprk-ld build`).",
+        f"# Set the three targets below, then submit this file as {folder}/.htaccess to the w3id.org repository.",
         "# The rules follow docs/conventions.md: a thing IRI -> 303 to its document in the hosted release,",
         "# chosen by Accept; documents, releases and the context -> 302; the endpoint -> 307.",
         "Options +FollowSymLinks",
@@ -53,7 +56,7 @@ def w3id_htaccess() -> str:
         "# documents: the JSON-LD context, and any page or description asked for by its own URL",
         "RewriteRule ^context\\.jsonld$ %{ENV:DPRK_RELEASE}context.jsonld [R=302,L]",
         f"RewriteRule ^(graph/.+\\.ttl)\\.{DOCUMENT}$ %{{ENV:DPRK_RELEASE}}$1.$2 [R=302,L,NE]",
-        "RewriteCond %{REQUEST_URI} !^/dprk-ld/graph/",
+        f"RewriteCond %{{REQUEST_URI}} !^/{folder}/graph/",
         f"RewriteRule ^(.+)\\.{DOCUMENT}$ %{{ENV:DPRK_RELEASE}}$1.$2 [R=302,L,NE]",
         "",
         "# things: 303 to the document by Accept; a namespace (or the base IRI) has its documents at index.*",
@@ -90,11 +93,15 @@ def headers_file() -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_hosting(out: Path) -> list[Path]:
-    """Write ``w3id.htaccess``, ``.htaccess`` and ``_headers`` into the release folder."""
+def write_hosting(out: Path, base: str) -> list[Path]:
+    """Write ``.htaccess`` and ``_headers`` into the release folder, and ``w3id.htaccess`` when the dataset's
+    base IRI is a w3id.org folder (``https://w3id.org/NAME/``; any other base is redirected by its owner)."""
     written = []
-    for name, text in (("w3id.htaccess", w3id_htaccess()), (".htaccess", apache_htaccess()),
-                       ("_headers", headers_file())):
+    files = [(".htaccess", apache_htaccess()), ("_headers", headers_file())]
+    folder = base[len(W3ID):].strip("/")
+    if base.startswith(W3ID) and folder and "/" not in folder:
+        files.insert(0, ("w3id.htaccess", w3id_htaccess(folder)))
+    for name, text in files:
         path = out / name
         path.write_text(text, encoding="utf-8")
         written.append(path)

@@ -102,7 +102,7 @@ def _local_part(project: Project) -> tuple[ox.Store, dict[str, SourceFile]]:
     small = Project(project.root, tuple(f for f in project.files if f.kind in ("ontology", "shapes")),
                     project.queries, project.origin)
     local = load_project(small)
-    return local.store, {graph_iri(f): f for f in project.files}
+    return local.store, {graph_iri(f, local.base): f for f in project.files}
 
 
 def open_remote(url: str, graphs: Sequence[str] = (), project: Project | None = None, *,

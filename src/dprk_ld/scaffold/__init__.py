@@ -54,8 +54,8 @@ def _toolkit_version() -> str:
 
 
 def _check_base(base: str) -> str:
-    if not base.endswith(("/", "#")):
-        raise ProjectError(f"--base {base!r} must end with '/' or '#'", hint="e.g. https://example.org/my-dataset/")
+    if not base.endswith("/"):  # entities are minted under <base>id/, named graphs under <base>graph/
+        raise ProjectError(f"--base {base!r} must end with '/'", hint="e.g. https://example.org/my-dataset/")
     try:
         ox.NamedNode(base)
     except ValueError as exc:

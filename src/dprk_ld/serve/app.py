@@ -107,10 +107,10 @@ def create_app(dataset: Dataset, *, timeout_s: float = DEFAULT_TIMEOUT_S,
     ``wikidata_view=True`` first adds the Wikidata-style view to ``dataset.store`` as its own named graph.
     """
     if wikidata_view and isinstance(dataset.store, ox.Store):  # never written into an external store
-        from ..wikidata.view import VIEW_GRAPH, add_wikidata_view
+        from ..wikidata.view import add_wikidata_view, view_graph
 
-        if not dataset.store.contains_named_graph(ox.NamedNode(VIEW_GRAPH)):
-            add_wikidata_view(dataset)
+        if not dataset.store.contains_named_graph(ox.NamedNode(view_graph(dataset))):
+            add_wikidata_view(dataset, view_graph(dataset))
     service = Service(dataset, Limits(timeout_s, max_results, max_body, max_concurrent, memory_mb, queue,
                                       bounds=bounds))
     # SecurityHeaders innermost: it hashes the inline blocks of the HTML body before compression

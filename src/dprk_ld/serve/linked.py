@@ -22,13 +22,10 @@ from starlette.responses import RedirectResponse, Response
 from ..errors import RequestError
 from ..formats import BY_NAME, Format
 from ..jsonld import context, to_jsonld
-from ..namespaces import BASE
-from ..site import Site, document_path, page
+from ..site import Links, Site, page
 from ..site.browse import ASSETS, asset
-from ..site.iris import iri_of_path
 from ..site.model import serialize
 from .negotiation import choose_format, media_type
-from .pages import LINKS
 from .responses import html
 
 #: the documents of a described IRI, by extension (HTML first: what a browser gets)
@@ -44,18 +41,23 @@ def site_of(request: Request) -> Site:
     return site
 
 
-def alternates(iri: str, current: str | None = None) -> str:
+def links_of(request: Request) -> Links:
+    links: Links = request.app.state.service.site.links  # the served dataset's base
+    return links
+
+
+def alternates(site: Site, iri: str, current: str | None = None) -> str:
     """A Link header value naming every document of ``iri`` (RFC 8288 ``rel="alternate"`` with types)."""
     parts = []
     for ext, fmt in DOCUMENT_FORMATS.items():
         if ext != current:
-            parts.append(f'</{document_path(iri, ext)}>; rel="alternate"; type="{fmt.media_type}"')
+            parts.append(f'</{site.iris.document_path(iri, ext)}>; rel="alternate"; type="{fmt.media_type}"')
     return ", ".join(parts)
 
 
 def resolve(site: Site, path: str) -> tuple[str, str | None] | None:
     """(IRI, document extension or None for the thing itself) for a request path, or None when unknown."""
-    iri = iri_of_path(path)
+    iri = site.iris.iri_of_path(path)
     if path == "" or site.kind(iri) is not None and not path.endswith("/index"):
         return iri, None
     stem, dot, ext = path.rpartition(".")
@@ -63,7 +65,7 @@ def resolve(site: Site, path: str) -> tuple[str, str | None] | None:
         return None
     if stem == "index" or stem.endswith("/index"):
         stem = stem[: -len("index")]
-    iri = iri_of_path(stem)
+    iri = site.iris.iri_of_path(stem)
     return (iri, ext) if site.kind(iri) is not None else None
 
 
@@ -76,21 +78,21 @@ async def dereference(request: Request) -> Response:
         return fixed
     found = resolve(site, path)
     if found is None:
-        raise RequestError(f"nothing is described at <{iri_of_path(path)}> in this dataset", 404,
+        raise RequestError(f"nothing is described at <{site.iris.iri_of_path(path)}> in this dataset", 404,
                            hint="browse from the index page, or look the IRI up with SPARQL")
     iri, ext = found
     if ext is None:
         fmt = choose_format(request.headers.get("accept"), tuple(DOCUMENT_FORMATS.values()))
-        target = "/" + (document_path(iri, EXTENSION[fmt.name]) or "")
+        target = "/" + (site.iris.document_path(iri, EXTENSION[fmt.name]) or "")
         response: Response = RedirectResponse(target, status_code=303)
         response.headers["Link"] = f'<{target}>; rel="describedby"; type="{fmt.media_type}"'
         return response
     fmt = DOCUMENT_FORMATS[ext]
     if fmt.name == "html":
-        response = html(await run_in_threadpool(page, site, iri, LINKS))
+        response = html(await run_in_threadpool(page, site, iri, links_of(request)))
     else:
         response = Response(await run_in_threadpool(serialise, site, iri, fmt), media_type=media_type(fmt))
-    response.headers["Link"] = alternates(iri, ext)
+    response.headers["Link"] = alternates(site, iri, ext)
     return response
 
 
@@ -102,7 +104,7 @@ def release_file(site: Site, path: str) -> Response:
                                          or rest.removesuffix(".html") in SITE_PAGES
                                          or rest in ("context.jsonld", "style.css", "relations.svg")):
         return RedirectResponse("/" + rest, status_code=302)
-    raise RequestError(f"<{iri_of_path(path)}> is a file of a published release, not served here", 404,
+    raise RequestError(f"<{site.iris.iri_of_path(path)}> is a file of a published release, not served here", 404,
                        hint="releases (dumps, SHA256SUMS) are on the static host: docs/publishing.md")
 
 
@@ -117,7 +119,7 @@ def serialise(site: Site, iri: str, fmt: Format) -> bytes:
 async def fixed_page(request: Request, site: Site, path: str) -> Response | None:
     """The site's own pages and files, which are documents (no 303)."""
     name = path[: -len(".html")] if path.endswith(".html") else path
-    links = LINKS
+    links = links_of(request)
     if path.startswith("release/"):
         return release_file(site, path)
     if name in SITE_PAGES:
@@ -138,4 +140,4 @@ async def fixed_page(request: Request, site: Site, path: str) -> Response | None
     return None
 
 
-__all__ = ["BASE", "dereference", "resolve"]
+__all__ = ["dereference", "resolve"]

@@ -19,12 +19,12 @@ import pyoxigraph as ox
 from ..errors import BuildError
 from ..load import Dataset
 from ..metadata import read_metadata
-from ..namespaces import PREFIXES
+from ..namespaces import BASE, PREFIXES
 from ..publish import describe
 from ..query import Results
 from ..query.catalog import CannedQuery
 from ..query.results import solutions
-from ..site import DATASET_IRI, Links, Model, Site, SiteInfo
+from ..site import Iris, Links, Model, Site, SiteInfo
 from ..site import queries as query_pages
 from .negotiation import ASK_FORMATS, GRAPH_FORMATS, SELECT_FORMATS
 
@@ -39,7 +39,9 @@ FORMATS_NS = "http://www.w3.org/ns/formats/"
 FORMAT_IRIS = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
                "tsv": "SPARQL_Results_TSV", "turtle": "Turtle", "ntriples": "N-Triples", "jsonld": "JSON-LD",
                "rdfxml": "RDF_XML"}
-LINKS = Links()
+#: links of the pages rendered where no site is (ad-hoc results in a worker, errors): the site's own pages
+#: are rendered with :attr:`LivePages.links`, under the served dataset's base
+LINKS = Links(Iris(BASE))
 EXAMPLE_QUERY = """PREFIX dprk: <https://w3id.org/dprk-ld/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 
@@ -70,17 +72,17 @@ class LazyDocuments(Mapping[str, list[ox.Triple]]):
         self.value: list[ox.Triple] | None = None
 
     def __getitem__(self, key: str) -> list[ox.Triple]:
-        if key != DATASET_IRI:
+        if key != self.info.dataset_iri:
             raise KeyError(key)
         if self.value is None:
             self.value = describe.describe(self.store, self.info, [], Path("."))
         return self.value
 
     def __contains__(self, key: object) -> bool:
-        return key == DATASET_IRI
+        return key == self.info.dataset_iri
 
     def __iter__(self) -> Iterator[str]:
-        return iter([DATASET_IRI])
+        return iter([self.info.dataset_iri])
 
     def __len__(self) -> int:
         return 1
@@ -88,9 +90,9 @@ class LazyDocuments(Mapping[str, list[ox.Triple]]):
 
 def _release_info(dataset: Dataset) -> describe.ReleaseInfo:
     try:
-        return describe.release_info(dataset.store, read_metadata(dataset.project))
+        return describe.release_info(dataset.store, read_metadata(dataset.project), dataset.base)
     except BuildError:  # no date anywhere: the live server still serves
-        return describe.ReleaseInfo(dataset.project.name, "", "", "", "", None)
+        return describe.ReleaseInfo(dataset.project.name, "", "", "", "", None, dataset.base)
 
 
 class LivePages:
@@ -105,17 +107,19 @@ class LivePages:
         info = _release_info(dataset)
         INFO = SiteInfo(info.title, info.description, info.version, info.issued, info.license)
         own = sorted(dataset.files)
-        self.site = Site(Model(store, own), INFO, catalog, ontology_graphs=dataset.graphs_of("ontology"),
+        self.links = Links(Iris(dataset.base))
+        self.site = Site(Model(store, own, base=dataset.base), INFO, catalog,
+                         ontology_graphs=dataset.graphs_of("ontology"),
                          shapes_graphs=dataset.graphs_of("shapes"),
                          graph_files={iri: f.relpath for iri, f in dataset.files.items()},
                          documents=LazyDocuments(store, info),
-                         limits=limits, everything=Model(store) if set(graphs) - set(own) else None)
+                         limits=limits, everything=Model(store, base=dataset.base) if set(graphs) - set(own) else None)
 
     def query_form_page(self) -> str:
-        return self.site.sparql_page(LINKS, EXAMPLE_QUERY)
+        return self.site.sparql_page(self.links, EXAMPLE_QUERY)
 
     def queries_page(self) -> str:
-        return query_pages.queries_page(self.site, LINKS)
+        return query_pages.queries_page(self.site, self.links)
 
     @staticmethod
     def ready_to_run(query: CannedQuery, params: dict[str, str], submitted: bool) -> bool:
@@ -123,9 +127,10 @@ class LivePages:
 
     def canned_page(self, query: CannedQuery, params: dict[str, str], results: Results | None = None,
                     truncated: bool = False, error: Exception | None = None) -> str:
-        files = ([("SPARQL JSON", LINKS.query(query.name, "json")), ("CSV", LINKS.query(query.name, "csv"))]
-                 if query.kind == "select" else [("JSON-LD", LINKS.query(query.name, "json"))])
-        return query_pages.query_page(self.site, LINKS, query, params, results, truncated, error, files)
+        links = self.links
+        files = ([("SPARQL JSON", links.query(query.name, "json")), ("CSV", links.query(query.name, "csv"))]
+                 if query.kind == "select" else [("JSON-LD", links.query(query.name, "json"))])
+        return query_pages.query_page(self.site, links, query, params, results, truncated, error, files)
 
     def service_description(self, endpoint: str) -> list[ox.Triple]:
         """SPARQL 1.1 Service Description: what the endpoint answers in, its dataset, its declared prefixes."""

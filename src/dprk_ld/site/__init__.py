@@ -12,13 +12,12 @@
 from __future__ import annotations
 
 from .documents import page
-from .iris import DOCUMENTS, document_path, document_stem, is_described, local_path
+from .iris import DOCUMENTS, Iris
 from .links import Links, StaticLinks
 from .model import Model
-from .pages import DATASET_IRI, SHAPES_IRI, Site, SiteInfo
+from .pages import Site, SiteInfo
 from .queries import queries_page, query_page, ready_to_run, results_page
 from .static import StaticSite
 
-__all__ = ["DATASET_IRI", "DOCUMENTS", "SHAPES_IRI", "Links", "Model", "Site", "SiteInfo", "StaticLinks",
-           "StaticSite", "document_path", "document_stem", "is_described", "local_path", "page", "queries_page",
-           "query_page", "ready_to_run", "results_page"]
+__all__ = ["DOCUMENTS", "Iris", "Links", "Model", "Site", "SiteInfo", "StaticLinks", "StaticSite", "page",
+           "queries_page", "query_page", "ready_to_run", "results_page"]

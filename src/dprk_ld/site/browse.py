@@ -14,7 +14,6 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from ..namespaces import ID
 from . import relations, search
 from .links import Links
 from .model import D
@@ -34,7 +33,7 @@ def asset(site: Any, name: str) -> bytes:
 
 def href_pattern(links: Links) -> str:
     """The link from the page to an index key (``claim/a000-x`` in place of ``__ID__``), per link policy."""
-    return links.iri(ID + "claim/__ID__").replace("claim/__ID__", "__ID__")
+    return links.iri(links.iris.id + "claim/__ID__").replace("claim/__ID__", "__ID__")
 
 
 def claims_page(site: Any, links: Links) -> str:
@@ -50,7 +49,7 @@ def claims_page(site: Any, links: Links) -> str:
 
 def _states(site: Any, links: Links) -> list[tuple[str, str, str]]:
     m = site.model
-    return [(search.short(s), m.label(s), links.iri(s)) for s in m.of_type(D + "State")]
+    return [(search.short(s, m.id), m.label(s), links.iri(s)) for s in m.of_type(D + "State")]
 
 
 def _label(site: Any) -> Any:
@@ -77,7 +76,8 @@ def timeline_filters(site: Any) -> dict[str, Any]:
     """What the timeline's filters need: each claim's class and stances (by IRI), and the choices."""
     index = site.search_index
     label = _label(site)
-    facets = {ID + c["id"]: {"class": c["class"][0], "stance": ",".join(c["stance"])} for c in index["claims"]}
+    ids = site.model.id
+    facets = {ids + c["id"]: {"class": c["class"][0], "stance": ",".join(c["stance"])} for c in index["claims"]}
     classes = sorted({c["class"][0] for c in index["claims"] if c.get("y")}, key=label)
     stances = sorted({s for c in index["claims"] for s in c["stance"]}, key=label)
     return {"facets": facets, "classes": [(k, label(k)) for k in classes],

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import posixpath
 
-from ..namespaces import BASE
-from .iris import SELF_DOCUMENTS, document_path, document_stem, fragment, is_described, local_path
+from .iris import SELF_DOCUMENTS, Iris, fragment
 
 #: the site's own pages (name → static file); live they are served at "/" + name without ".html"
 SITE_PAGES = ("index", "claims", "entities", "sources", "timeline", "relations", "queries/index", "ontology",
@@ -24,19 +23,21 @@ def rel(from_path: str, to_path: str) -> str:
 
 
 class Links:
-    """The live policy: absolute server paths. Subclassed by :class:`StaticLinks`."""
+    """The live policy: absolute server paths. Subclassed by :class:`StaticLinks`. ``iris`` is the
+    dataset's IRI → document rule (its base IRI): what is under it is linked on this site."""
 
     live = True
 
-    def __init__(self, endpoint: str = "/sparql") -> None:
+    def __init__(self, iris: Iris, endpoint: str = "/sparql") -> None:
+        self.iris = iris
         self.endpoint = endpoint
 
     def iri(self, iri: str) -> str:
         """Where a link to ``iri`` points: its description on this site, else the IRI itself."""
-        if not is_described(iri):
-            path = local_path(iri)
+        if not self.iris.is_described(iri):
+            path = self.iris.local_path(iri)
             return iri if path is None or path.startswith("release/") else "/" + path
-        path = "/" + (local_path(iri) or "")
+        path = "/" + (self.iris.local_path(iri) or "")
         frag = fragment(iri)
         return path + (f"#{frag}" if frag else "")
 
@@ -48,7 +49,7 @@ class Links:
 
     def data(self, iri: str, ext: str) -> str:
         """A document of ``iri`` in a given format (``ttl``, ``jsonld``)."""
-        return "/" + (document_path(iri, ext) or "")
+        return "/" + (self.iris.document_path(iri, ext) or "")
 
     def file(self, path: str) -> str:
         """A file of the site (``style.css``, ``relations.svg``, ``queries/NAME.rq``)."""
@@ -71,14 +72,14 @@ class StaticLinks(Links):
 
     live = False
 
-    def __init__(self, at: str, endpoint: str = BASE + "sparql") -> None:
-        super().__init__(endpoint)
+    def __init__(self, iris: Iris, at: str, endpoint: str | None = None) -> None:
+        super().__init__(iris, endpoint or iris.base + "sparql")
         self.at = at
 
     def iri(self, iri: str) -> str:
-        target = document_path(iri)
+        target = self.iris.document_path(iri)
         if target is None:
-            path = local_path(iri)
+            path = self.iris.local_path(iri)
             return rel(self.at, path) if path in SELF_DOCUMENTS else iri
         frag = fragment(iri)
         return rel(self.at, target) + (f"#{frag}" if frag else "")
@@ -87,7 +88,7 @@ class StaticLinks(Links):
         return rel(self.at, name + ".html")
 
     def data(self, iri: str, ext: str) -> str:
-        return rel(self.at, document_path(iri, ext) or "")
+        return rel(self.at, self.iris.document_path(iri, ext) or "")
 
     def file(self, path: str) -> str:
         return rel(self.at, path)
@@ -96,11 +97,8 @@ class StaticLinks(Links):
         return rel(self.at, f"queries/{name}.{ext or 'html'}")
 
     def run(self, name: str) -> str:
-        return f"{BASE}queries/{name}"
+        return f"{self.iris.base}queries/{name}"
 
     def sparql(self) -> str:
         return self.endpoint
 
-
-def stem_of(iri: str) -> str | None:
-    return document_stem(iri)

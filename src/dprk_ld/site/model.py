@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from ..formats import written
 from ..jsonld import context
-from ..namespaces import ID, ONTOLOGY_NS, PREFIXES
+from ..namespaces import ONTOLOGY_NS, PREFIXES
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 RDF_TYPE = PREFIXES["rdf"] + "type"
@@ -70,10 +70,12 @@ def _sort_key(term: Term) -> str:
 
 
 class Model:
-    """Indexed reads over the union of ``graphs`` (all named graphs when None) of ``store``."""
+    """Indexed reads over the union of ``graphs`` (all named graphs when None) of ``store``; ``base`` is the
+    dataset's base IRI: its resources (the pages, the claims) are those under ``<base>id/``."""
 
-    def __init__(self, store: ox.Store, graphs: Iterable[str] | None = None) -> None:
+    def __init__(self, store: ox.Store, graphs: Iterable[str] | None = None, *, base: str) -> None:
         self.store = store
+        self.base, self.id = base, base + "id/"
         self.graphs = None if graphs is None else frozenset(ox.NamedNode(g) for g in graphs)
         self.out = lru_cache(maxsize=CACHE)(self._out)
         self.inc = lru_cache(maxsize=CACHE)(self._inc)
@@ -180,10 +182,10 @@ class Model:
 
     def pages(self) -> list[str]:
         """Resources under ``…/id/`` that are subjects (each has a page)."""
-        return [s for s in self.subjects(ID) if len(s) > len(ID)]
+        return [s for s in self.subjects(self.id) if len(s) > len(self.id)]
 
     def claims(self) -> list[str]:
-        return sorted({s for cls in self.claim_classes for s in self.of_type(cls) if s.startswith(ID)})
+        return sorted({s for cls in self.claim_classes for s in self.of_type(cls) if s.startswith(self.id)})
 
     def claim_class(self, s: str) -> str:
         for t in sorted(self.types(s)):
@@ -211,7 +213,7 @@ class Model:
         result = []
         for _, o in self.out(s):
             key = o.value if isinstance(o, ox.NamedNode) else str(o)
-            if isinstance(o, ox.BlankNode) or key.startswith((ID + "citation/", ID + "quantity/")):
+            if isinstance(o, ox.BlankNode) or key.startswith((self.id + "citation/", self.id + "quantity/")):
                 if key != s and self.out(key):
                     result.append(key)
         return sorted(set(result))

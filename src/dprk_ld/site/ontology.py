@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 from markupsafe import Markup, escape
 
-from ..namespaces import ONTOLOGY_IRI, ONTOLOGY_NS, PREFIXES
+from ..namespaces import PREFIXES
 from ..query.results import lexical
 from .links import Links
 from .model import DCT, RDF_TYPE, RDFS, SKOS, compact, key_of
@@ -52,7 +52,8 @@ def _value(site: Site, links: Links, value: Any) -> Markup:
 
 def ontology_page(site: Site, links: Links) -> str:
     m = site.model
-    terms = [s for s in m.subjects_in(site.ontology_graphs, ONTOLOGY_NS) if len(s) > len(ONTOLOGY_NS)]
+    ns = site.ontology_iri + "#"
+    terms = [s for s in m.subjects_in(site.ontology_graphs, ns) if len(s) > len(ns)]
     groups: list[dict[str, Any]] = []
     placed: set[str] = set()
     for cls, anchor, title in GROUPS:
@@ -64,10 +65,10 @@ def ontology_page(site: Site, links: Links) -> str:
     if rest:
         groups.append({"anchor": "other-terms", "title": "Other terms",
                        "terms": [_term(site, links, x) for x in rest]})
-    header = [(name, _value(site, links, o)) for prop, name in HEADER for o in m.values(ONTOLOGY_IRI, prop)]
+    header = [(name, _value(site, links, o)) for prop, name in HEADER for o in m.values(site.ontology_iri, prop)]
     example = groups[0]["terms"][0]["id"] if groups else "Claim"
-    title = m.value(ONTOLOGY_IRI, RDFS + "label") or "Ontology"
-    return site.render("ontology.html", links, title, site.alternates(ONTOLOGY_IRI, links), iri=ONTOLOGY_IRI,
+    title = m.value(site.ontology_iri, RDFS + "label") or m.value(site.ontology_iri, DCT + "title") or "Ontology"
+    return site.render("ontology.html", links, title, site.alternates(site.ontology_iri, links), iri=site.ontology_iri,
                        header=header, groups=groups, example=example)
 
 
@@ -84,10 +85,10 @@ def _term(site: Site, links: Links, iri: str) -> dict[str, Any]:
             continue
         rows.append((escape(compact(p)), _value(site, links, o)))
     for s, p in m.inc(iri):
-        if s.startswith(ONTOLOGY_NS) and p in INVERSE:
+        if s.startswith(site.ontology_iri + "#") and p in INVERSE:
             rows.append((Markup("has {} (inverse)").format(compact(p)), link(m, links, s, compact(s))))
     definition = m.value(iri, SKOS + "definition") or m.value(iri, RDFS + "comment")
-    return {"id": iri[len(ONTOLOGY_NS):], "iri": iri, "label": m.label(iri), "definition": definition, "rows": rows}
+    return {"id": iri.split("#", 1)[1], "iri": iri, "label": m.label(iri), "definition": definition, "rows": rows}
 
 
 def terms_page(site: Site, doc: str, links: Links) -> str:
@@ -106,7 +107,7 @@ def terms_page(site: Site, doc: str, links: Links) -> str:
         terms.append({"id": s.split("#", 1)[1], "label": _label(by_subject[s]) or s.split("#", 1)[1], "rows": rows})
     props = [(prop_link(m, links, p), _local_term(site, links, o, triples) if local else _value(site, links, o))
              for p, o in sorted(by_subject.get(doc, []), key=lambda po: (po[0], str(po[1])))]
-    title = _label(by_subject.get(doc, [])) or {BASE_SHAPES: "SHACL shapes"}.get(doc, compact(doc))
+    title = _label(by_subject.get(doc, [])) or {site.shapes_iri: "SHACL shapes"}.get(doc, compact(doc))
     return site.render("terms.html", links, title, site.alternates(doc, links), iri=doc, props=props, terms=terms,
                        intro="")
 
@@ -124,5 +125,3 @@ def _local_term(site: Site, links: Links, value: Any, triples: list[ox.Triple]) 
         return link(None, links, value.value, compact(value.value))
     return term(site.model, links, value)
 
-
-BASE_SHAPES = PREFIXES["dprk"].replace("ontology#", "shapes")

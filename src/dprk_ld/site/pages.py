@@ -20,18 +20,16 @@ import pyoxigraph as ox
 from markupsafe import Markup, escape
 
 from ..jsonld import to_jsonld
-from ..namespaces import BASE, ID, ONTOLOGY_IRI, PREFIXES, sparql_prologue
+from ..namespaces import PREFIXES, sparql_prologue
 from ..query.catalog import CannedQuery
 from ..query.results import lexical, solutions
 from . import browse, search
-from .iris import fragment, local_path
+from .iris import Iris, fragment
 from .links import Links
 from .model import DCT, RDF_TYPE, D, Model, compact, display_prefixes
 from .render import MEDIA_NAMES, link, prop_link, render_template, term
 
 SITE_TITLE = "dprk-ld"
-SHAPES_IRI = BASE + "shapes"
-DATASET_IRI = BASE + "dataset"
 SOURCE_META = ((DCT + "title", "title"), (DCT + "publisher", "publisher"), (DCT + "issued", "issued"),
                (DCT + "language", "language"), ("https://schema.org/url", "URL"), (D + "fileName", "file"),
                (D + "sha256", "sha256"))
@@ -72,6 +70,29 @@ class Site:
     limits: dict[str, Any] | None = None
     everything: Model | None = None
 
+    # ---- the dataset's IRIs: all under its base (the model's), none a module constant -----------------
+    @cached_property
+    def iris(self) -> Iris:
+        """The IRI → document rule of this dataset (its base IRI is the model's)."""
+        return Iris(self.model.base)
+
+    @property
+    def base(self) -> str:
+        return self.model.base
+
+    @property
+    def ontology_iri(self) -> str:
+        """The project's ontology (``<base>ontology``, its terms ``<base>ontology#…``; dprk-ld's for ours)."""
+        return self.base + "ontology"
+
+    @property
+    def shapes_iri(self) -> str:
+        return self.base + "shapes"
+
+    @property
+    def dataset_iri(self) -> str:
+        return self.base + "dataset"
+
     def model_for(self, iri: str) -> Model:
         """The dataset's model if it knows ``iri``, else the model of every served graph."""
         if self.everything is None or self.model.exists(iri):
@@ -82,7 +103,7 @@ class Site:
     def render(self, template: str, links: Links, title: str, alternates: Iterable[tuple[str, str]] = (),
                **ctx: Any) -> str:
         return render_template(template, site=self.info, links=links, title=title, alternates=list(alternates),
-                               names=MEDIA_NAMES, base=BASE, **ctx)
+                               names=MEDIA_NAMES, base=self.base, **ctx)
 
     def alternates(self, iri: str, links: Links) -> list[tuple[str, str]]:
         return [("text/turtle", links.data(iri, "ttl")), ("application/ld+json", links.data(iri, "jsonld"))]
@@ -94,11 +115,11 @@ class Site:
     def kind(self, iri: str) -> str | None:
         """The page kind describing ``iri`` (None: not described here)."""
         doc = iri.split("#", 1)[0]
-        if doc == BASE:
+        if doc == self.base:
             return "index"
-        if doc == ONTOLOGY_IRI:
+        if doc == self.ontology_iri:
             return "ontology" if self.ontology_graphs else None
-        if doc == SHAPES_IRI:
+        if doc == self.shapes_iri:
             return "terms" if self.shapes_graphs else None
         if doc in self.documents:
             return "terms"
@@ -106,7 +127,7 @@ class Site:
             return "graph"
         if "#" in iri:
             return None
-        if iri.endswith("/") and iri.startswith(BASE):
+        if iri.endswith("/") and iri.startswith(self.base):
             return "namespace" if iri in self.namespaces else None
         return "resource" if self.model_for(iri).exists(iri) else None
 
@@ -114,55 +135,60 @@ class Site:
     def minted(self) -> list[str]:
         """Every IRI under the base used in any graph served, sorted (one scan, then kept)."""
         every = self.everything or self.model
-        return sorted(set(every.minted(BASE)) | set(every.graph_names()))
+        return sorted(set(every.minted(self.base)) | set(every.graph_names()))
 
     @cached_property
     def namespaces(self) -> dict[str, list[str]]:
         """Each folder of the minted IRIs (``…/id/``, ``…/id/state/``, ``…/prop/direct/``) with its direct
         members (IRIs and sub-folders), so that a namespace IRI describes what is in it."""
+        base = self.base
         folders: dict[str, set[str]] = {}
         for iri in self.minted:
-            path = iri[len(BASE):].split("#", 1)[0]
+            if not iri.startswith(base):  # a graph of another dataset's naming
+                continue
+            path = iri[len(base):].split("#", 1)[0]
             parts = path.split("/")
             for depth in range(1, len(parts)):
-                folder = BASE + "/".join(parts[:depth]) + "/"
-                child = BASE + "/".join(parts[:depth + 1]) + ("/" if depth + 1 < len(parts) else "")
+                folder = base + "/".join(parts[:depth]) + "/"
+                child = base + "/".join(parts[:depth + 1]) + ("/" if depth + 1 < len(parts) else "")
                 folders.setdefault(folder, set()).add(child)
         for ns in display_prefixes().values():  # published namespaces, even when this release has none of it
-            if ns.startswith(BASE) and ns.endswith("/"):
+            if ns.startswith(base) and ns.endswith("/"):
                 folders.setdefault(ns, set())
         for folder in list(folders):  # every folder is in its parent's list
             parent = folder[: folder.rstrip("/").rfind("/") + 1]
-            if len(parent) > len(BASE):
+            if len(parent) > len(base):
                 folders.setdefault(parent, set()).add(folder)
         return {k: sorted(v) for k, v in folders.items()}
 
     def top_namespaces(self) -> list[str]:
-        return [ns for ns in sorted(self.namespaces) if "/" not in ns[len(BASE):].rstrip("/")]
+        return [ns for ns in sorted(self.namespaces) if "/" not in ns[len(self.base):].rstrip("/")]
 
     def described(self) -> list[str]:
         """Every IRI with a page of its own (besides the fixed pages), sorted."""
         every = self.everything or self.model
-        iris = set(every.pages()) | set(every.minted(BASE + "prop/"))
+        iris = set(every.pages()) | set(self.minted)  # an IRI of ours only ever used as an object too
         iris |= set(every.graph_names()) | set(self.documents) | set(self.namespaces)
         if self.shapes_graphs:
-            iris.add(SHAPES_IRI)
-        return sorted(i for i in iris if "#" not in i and i not in (BASE, ONTOLOGY_IRI))
+            iris.add(self.shapes_iri)
+        return sorted(i for i in iris if "#" not in i and i not in (self.base, self.ontology_iri)
+                      and self.iris.is_described(i))
 
     def data(self, iri: str) -> list[ox.Triple]:
         """The triples of the documents describing ``iri`` (Turtle, JSON-LD)."""
         kind = self.kind(iri)
         doc = iri.split("#", 1)[0]
         if kind == "index":
-            return self.catalog_triples() + list(self.documents.get(DATASET_IRI, []))
+            return self.catalog_triples() + list(self.documents.get(self.dataset_iri, []))
         if kind == "namespace":
             ns, part = ox.NamedNode(doc), ox.NamedNode(DCT + "hasPart")
-            label = ox.Triple(ns, ox.NamedNode(PREFIXES["rdfs"] + "label"), ox.Literal(f"namespace {doc[len(BASE):]}"))
+            label = ox.Triple(ns, ox.NamedNode(PREFIXES["rdfs"] + "label"),
+                              ox.Literal(f"namespace {doc[len(self.base):]}"))
             return [label] + [ox.Triple(ns, part, ox.NamedNode(m)) for m in self.namespaces[doc]]
         if kind == "ontology":
             return self._graphs(self.ontology_graphs)
-        if kind == "terms" and doc == SHAPES_IRI:
-            shapes, node = ox.NamedNode(SHAPES_IRI), ox.NamedNode
+        if kind == "terms" and doc == self.shapes_iri:
+            shapes, node = ox.NamedNode(self.shapes_iri), ox.NamedNode
             triples = self._graphs(self.shapes_graphs)
             about = [ox.Triple(shapes, node(PREFIXES["rdfs"] + "label"), ox.Literal("SHACL shapes", language="en"))]
             about += [ox.Triple(shapes, node(DCT + "hasPart"), t.subject) for t in triples
@@ -179,23 +205,23 @@ class Site:
             if doc in self.graph_files:
                 about.append(ox.Triple(g, ox.NamedNode(PREFIXES["rdfs"] + "label"), ox.Literal(self.graph_files[doc])))
             return about + content
-        return self.model_for(doc).description(doc, incoming=not doc.startswith(ID))
+        return self.model_for(doc).description(doc, incoming=not doc.startswith(self.iris.id))
 
     def catalog_triples(self) -> list[ox.Triple]:
         """The base IRI as the catalogue of this dataset (DCAT), for ``…/index.ttl``."""
-        base, node = ox.NamedNode(BASE), ox.NamedNode
+        base, node = ox.NamedNode(self.base), ox.NamedNode
         return [ox.Triple(base, node(RDF_TYPE), node(DCAT + "Catalog")),
                 ox.Triple(base, node(DCT + "title"), ox.Literal(self.info.title, language="en")),
-                ox.Triple(base, node(DCAT + "dataset"), node(DATASET_IRI))]
+                ox.Triple(base, node(DCAT + "dataset"), node(self.dataset_iri))]
 
     def namespace_page(self, iri: str, links: Links) -> str:
         m = self.everything or self.model
-        rows = [[link(m, links, x, x[len(BASE):]), escape(m.label(x) if not x.endswith("/") else "folder")]
+        rows = [[link(m, links, x, x[len(self.base):]), escape(m.label(x) if not x.endswith("/") else "folder")]
                 for x in self.namespaces[iri][:MAX_INCOMING]]
         more = len(self.namespaces[iri]) - len(rows)
         group = {"anchor": "members", "label": "In this namespace" + (f" (first {len(rows)}; {more} more)"
                                                                      if more > 0 else "")}
-        return self.render("list.html", links, f"Namespace {iri[len(BASE):]}", self.alternates(iri, links),
+        return self.render("list.html", links, f"Namespace {iri[len(self.base):]}", self.alternates(iri, links),
                            groups=[(group, rows)])
 
     def jsonld(self, iri: str) -> bytes:
@@ -240,21 +266,21 @@ class Site:
                 ctx["related"] = [[link(m, links, c), prop_link(m, links, p), link(m, links, m.claim_class(c))]
                                   for c, p in about[:MAX_INCOMING]]
                 ctx["related_more"] = max(0, len(about) - MAX_INCOMING)
-                if iri.startswith(ID):  # the claim browser, filtered to this party
-                    ctx["browse_href"] = links.page("claims") + "?party=" + quote(iri[len(ID):], safe="")
+                if iri.startswith(self.iris.id):  # the claim browser, filtered to this party
+                    ctx["browse_href"] = links.page("claims") + "?party=" + quote(iri[len(self.iris.id):], safe="")
         if self.kind(iri) == "graph":
             triples = m.triples_in(iri)
             subjects = sorted({s.value for s, _, _ in (tuple(x) for x in triples)
-                               if isinstance(s, ox.NamedNode) and s.value.startswith(ID)})
+                               if isinstance(s, ox.NamedNode) and s.value.startswith(self.iris.id)})
             ctx["contents"] = {"triples": len(triples), "file": self.graph_files.get(iri),
                                "subjects": [link(m, links, s) for s in subjects]}
-        title = m.label(iri) if self.kind(iri) != "graph" else f"Named graph {local_path(iri) or iri}"
+        title = m.label(iri) if self.kind(iri) != "graph" else f"Named graph {self.iris.local_path(iri) or iri}"
         return self.render("resource.html", links, title, self.alternates(iri, links), **ctx)
 
     def _namespace_link(self, iri: str, links: Links) -> Markup | None:
         folder = iri[: iri.rfind("/") + 1]
         if folder in self.namespaces and folder != iri:
-            return link(None, links, folder, folder[len(BASE):])
+            return link(None, links, folder, folder[len(self.base):])
         return None
 
     def citation(self, c: str, links: Links) -> dict[str, Any]:
@@ -288,10 +314,10 @@ class Site:
         by_class = self.by_class
         counts: list[tuple[str, int, str | None]] = [("triples", self.triples, None)]
         counts += [(name, n, links.page(page) if page else None) for name, n, page in self.counts]
-        return self.render("index.html", links, "Home", self.alternates(BASE, links), counts=counts,
+        return self.render("index.html", links, "Home", self.alternates(self.base, links), counts=counts,
                            downloads=list(downloads), catalog=self.public_queries(),
-                           graphs=[link(m, links, g, local_path(g)) for g in (self.everything or m).graph_names()],
-                           namespaces=[link(m, links, ns, ns[len(BASE):]) for ns in self.top_namespaces()],
+                           graphs=[link(m, links, g, self.iris.short(g)) for g in (self.everything or m).graph_names()],
+                           namespaces=[link(m, links, ns, ns[len(self.base):]) for ns in self.top_namespaces()],
                            by_class=[(link(m, links, cls), n) for cls, n in sorted(
                                by_class.items(), key=lambda kv: (-kv[1], kv[0]))])
 

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 from markupsafe import Markup
 
-from ..namespaces import BASE
 from ..query import Results
 from ..query.catalog import CannedQuery
 from ..query.text import with_prologue
@@ -98,7 +97,7 @@ def results_page(info: SiteInfo, links: Links, results: Results, query: str | No
                  limit: int | None = None, title: str = "Query results") -> str:
     """An ad-hoc query's results as a page; needs no model (it may be rendered where the query ran)."""
     return render_template("results.html", site=info, links=links, title=title, alternates=[], names=MEDIA_NAMES,
-                           base=BASE, table=table(None, links, results), query=query, truncated=truncated,
+                           base=links.iris.base, table=table(None, links, results), query=query, truncated=truncated,
                            limit=limit, files=[])
 
 
@@ -106,7 +105,8 @@ def error_page(info: SiteInfo, links: Links, status: int, message: str, location
                hint: str | None) -> str:
     """An error as a page; needs no model."""
     return render_template("error.html", site=info, links=links, title=f"Error {status}", alternates=[],
-                           names=MEDIA_NAMES, base=BASE, status=status, message=message, location=location, hint=hint)
+                           names=MEDIA_NAMES, base=links.iris.base, status=status, message=message, location=location,
+                           hint=hint)
 
 
 def ready_to_run(query: CannedQuery, params: dict[str, str], submitted: bool) -> bool:

@@ -21,7 +21,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..namespaces import ID, ONTOLOGY_NS, PREFIXES
+from ..namespaces import ONTOLOGY_NS, PREFIXES
 from .model import D, Model
 
 SKOS = PREFIXES["skos"]
@@ -31,14 +31,15 @@ FACETS = {
     "class": "Class", "party": "Party", "stance": "Stance", "modality": "Modality", "rank": "Rank",
     "source": "Source article", "review": "Review state",
 }
-ENTITY_PREFIXES = tuple(ID + k for k in ("state/", "person/", "org/", "place/"))
+ENTITY_KINDS = ("state/", "person/", "org/", "place/")
 YEAR = re.compile(r"^-?(\d{4})")
 
 
-def short(iri: str) -> str:
-    """The key of an IRI in the index: a path under ``…/id/``, a local name of the ontology, else the IRI."""
-    if iri.startswith(ID):
-        return iri[len(ID):]
+def short(iri: str, ids: str) -> str:
+    """The key of an IRI in the index: a path under ``ids`` (the dataset's ``<base>id/``), a local name of the
+    ontology, else the IRI."""
+    if iri.startswith(ids):
+        return iri[len(ids):]
     if iri.startswith(ONTOLOGY_NS):
         return iri[len(ONTOLOGY_NS):]
     return iri
@@ -53,9 +54,14 @@ def search_index(model: Model) -> dict[str, Any]:
     """The index document (plain JSON types), deterministic for a given model."""
     actors = {s for cls in model._subclasses(D + "Actor") for s in model.of_type(cls)}
     labels: dict[str, list[str]] = {}
+    ids = model.id
+    entity_prefixes = tuple(ids + k for k in ENTITY_KINDS)
+
+    def short_key(iri: str) -> str:
+        return short(iri, ids)
 
     def keep(iri: str) -> str:
-        key = short(iri)
+        key = short_key(iri)
         if key not in labels:
             labels[key] = _labels(model, iri)
         return key
@@ -64,7 +70,7 @@ def search_index(model: Model) -> dict[str, Any]:
     for claim in model.claims():
         parties, stances, sources, quotes = set(), set(), set(), []
         for p, o in model.out(claim):
-            if isinstance(o, ox.NamedNode) and (o.value in actors or o.value.startswith(ENTITY_PREFIXES)) \
+            if isinstance(o, ox.NamedNode) and (o.value in actors or o.value.startswith(entity_prefixes)) \
                     and p != D + "citation":
                 parties.add(keep(o.value))
         for citation in model.citations_of(claim):
@@ -74,8 +80,8 @@ def search_index(model: Model) -> dict[str, Any]:
         years = sorted(int(m.group(1)) for _, value, _ in model.dates(claim) if (m := YEAR.match(value)))
         en, id_ = model.value(claim, RDFS + "label", "en"), model.value(claim, RDFS + "label", "id")
         record: dict[str, Any] = {
-            "id": short(claim),
-            "t": [x for x in dict.fromkeys([en or short(claim), id_ or ""]) if x],
+            "id": short_key(claim),
+            "t": [x for x in dict.fromkeys([en or short_key(claim), id_ or ""]) if x],
             "g": model.value(claim, D + "gloss", "en") or "",
             "q": sorted(set(quotes)),
             "class": [keep(model.claim_class(claim))],
@@ -91,12 +97,12 @@ def search_index(model: Model) -> dict[str, Any]:
     entities = []
     places = {s for cls in model._subclasses(D + "Place") for s in model.of_type(cls)}
     for iri in sorted(actors | places):
-        if not iri.startswith(ID):
+        if not iri.startswith(ids):
             continue
         names = _labels(model, iri) + sorted({o.value for o in model.values(iri, SKOS + "altLabel")
                                               if isinstance(o, ox.Literal)})
         kind = next((t for t in sorted(model.types(iri)) if t.startswith(ONTOLOGY_NS)), "")
-        entities.append({"id": short(iri), "t": list(dict.fromkeys(names)), "k": keep(kind) if kind else ""})
+        entities.append({"id": short_key(iri), "t": list(dict.fromkeys(names)), "k": keep(kind) if kind else ""})
     return {"version": 1, "facets": [[k, v] for k, v in FACETS.items()], "labels": dict(sorted(labels.items())),
             "claims": claims, "entities": entities}
 

@@ -18,12 +18,10 @@ import pyoxigraph as ox
 
 from ..errors import DprkError
 from ..jsonld import to_jsonld
-from ..namespaces import BASE, ONTOLOGY_IRI
 from ..query.engine import run_canned
 from ..query.render import render
 from . import browse
 from .documents import page
-from .iris import document_path
 from .links import StaticLinks
 from .model import serialize
 from .pages import Site
@@ -46,15 +44,20 @@ class StaticSite:
         target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         self.written.append(target)
 
+    def links(self, at: str) -> StaticLinks:
+        """Relative links from the file ``at`` of this site."""
+        return StaticLinks(self.site.iris, at)
+
     def describe(self, iri: str, html_page: bool = True) -> None:
         """The page of ``iri`` (unless ``html_page`` is False) and its Turtle and JSON-LD."""
-        html = document_path(iri, "html")
+        iris = self.site.iris
+        html = iris.document_path(iri, "html")
         assert html is not None, iri
         if html_page:
-            self.write(html, page(self.site, iri, StaticLinks(html)))
+            self.write(html, page(self.site, iri, self.links(html)))
         triples = self.site.data(iri)
-        self.write(document_path(iri, "ttl") or "", serialize(triples, ox.RdfFormat.TURTLE))
-        self.write(document_path(iri, "jsonld") or "", to_jsonld(triples))
+        self.write(iris.document_path(iri, "ttl") or "", serialize(triples, ox.RdfFormat.TURTLE))
+        self.write(iris.document_path(iri, "jsonld") or "", to_jsonld(triples))
 
     def build(self, downloads: list[tuple[str, str, int]], dataset: Any = None) -> list[Path]:
         site = self.site
@@ -65,14 +68,14 @@ class StaticSite:
         for iri in described:
             self.describe(iri)
         if site.ontology_graphs:
-            self.describe(ONTOLOGY_IRI)
-        self.describe(BASE, html_page=False)
-        self.write("index.html", site.index(StaticLinks("index.html"), downloads))
+            self.describe(site.ontology_iri)
+        self.describe(site.base, html_page=False)
+        self.write("index.html", site.index(self.links("index.html"), downloads))
         for name, render_page in (("claims", site.claims_page), ("entities", site.entities_page),
                                   ("sources", site.sources_page), ("timeline", site.timeline_page),
                                   ("relations", site.relations_page)):
-            self.write(f"{name}.html", render_page(StaticLinks(f"{name}.html")))
-        self.write("relations.svg", site.relations_svg(StaticLinks("relations.svg")))
+            self.write(f"{name}.html", render_page(self.links(f"{name}.html")))
+        self.write("relations.svg", site.relations_svg(self.links("relations.svg")))
         for name in browse.ASSETS:  # the claim browser's and the picture's scripts, and the search index
             self.write(name, browse.asset(site, name))
         self.progress("site: canned queries")
@@ -85,7 +88,7 @@ class StaticSite:
             self.write(f"queries/{name}.rq", portable(query.text))
             params = {p.name: p.default for p in query.params if p.default not in (None, "*")}
             missing = [p.name for p in query.params if p.default is None]
-            links = StaticLinks(at)
+            links = self.links(at)
             if missing or dataset is None:
                 error = DprkError(f"Needs a value for {', '.join(missing)}: run it on the endpoint." if missing
                                   else "No dataset was given to the site builder, so no query was run.")
@@ -98,7 +101,7 @@ class StaticSite:
                 continue
             files = self.result_files(name, results)
             self.write(at, query_page(self.site, links, query, params, results, files=files))
-        self.write("queries/index.html", queries_page(self.site, StaticLinks("queries/index.html")))
+        self.write("queries/index.html", queries_page(self.site, self.links("queries/index.html")))
 
     def result_files(self, name: str, results: Any) -> list[tuple[str, str]]:
         if results.kind == "graph":

@@ -359,6 +359,11 @@ def wikidata_view(dataset: Dataset) -> rdflib.Graph:
     return graph
 
 
+def view_graph(dataset: Dataset) -> str:
+    """The named graph of the view of ``dataset``: ``<base>graph/wikidata-view`` under the project's base."""
+    return dataset.base + "graph/wikidata-view"
+
+
 def wikidata_view_nquads(dataset: Dataset, graph_iri: str = VIEW_GRAPH) -> bytes:
     """The view as N-Quads in the named graph ``graph_iri``, one quad a line, sorted (the release dump)."""
     graph = _n(graph_iri)
