@@ -163,3 +163,106 @@ def test_without_script_the_claims_page_is_the_plain_list(live_site: tuple[str, 
         plain = html.split('<div id="plain-list">', 1)[1]
         assert plain.count("<tr>") == len(list(load_project(None).store.query(
             "SELECT DISTINCT ?c WHERE { GRAPH ?g { ?c <https://w3id.org/dprk-ld/ontology#citation> ?x } }")))
+
+
+def rus_transfer_edge(browser):  # noqa: ANN001, ANN201
+    return next(e for e in browser.find_elements("css selector", "svg.relations a.edge")
+                if "state%2FRUS" in e.get_dom_attribute("href") and "class=Transfer" in e.get_dom_attribute("href"))
+
+
+def checked(browser, form: str, name: str) -> list[str]:  # noqa: ANN001
+    return [i.get_dom_attribute("value") for i in browser.find_elements("css selector", f"#{form} input[name={name}]")
+            if i.is_selected()]
+
+
+def relations_filters_in_the_url(browser, start: str, ext: str) -> None:  # noqa: ANN001
+    page = start.replace("index.html", "") + "relations" + ext
+    browser.get(page)
+    everything = int(rus_transfer_edge(browser).find_element("tag name", "text").text)
+    browser.get(page + "?stance=Alleged")  # a shared link: the filter comes from the URL
+    wait(browser, lambda b: checked(b, "relations-filter", "stance") == ["Alleged"])
+    edge = rus_transfer_edge(browser)
+    alleged = int(edge.find_element("tag name", "text").text)
+    assert 0 < alleged < everything
+    assert "stance=Alleged" in edge.get_dom_attribute("href")
+    browser.find_element("css selector", '#relations-filter input[name=class][value="Visit"]').click()
+    wait(browser, lambda b: "class=" in b.current_url)  # one class off: the URL names the ones still shown
+    query = parse_qs(urlparse(browser.current_url).query)
+    assert query["stance"] == ["Alleged"] and "Visit" not in query["class"] and "Transfer" in query["class"]
+    browser.back()  # back: the previous filter state, from the URL
+    wait(browser, lambda b: "Visit" in checked(b, "relations-filter", "class"))
+    assert parse_qs(urlparse(browser.current_url).query) == {"stance": ["Alleged"]}
+    edge = rus_transfer_edge(browser)
+    browser.get(urljoin(browser.current_url, edge.get_dom_attribute("href")))  # the edge: the filtered claims
+    wait(browser, lambda b: b.find_elements("css selector", "#results li.hit"))
+    assert summary_count(browser) == alleged
+    assert parse_qs(urlparse(browser.current_url).query)["stance"] == ["Alleged"]
+    assert severe(browser) == []
+
+
+def timeline_filters_in_the_url(browser, start: str, ext: str) -> None:  # noqa: ANN001
+    page = start.replace("index.html", "") + "timeline" + ext
+    browser.get(page)
+    counter = browser.find_element("id", "timeline-count")
+    total = int(counter.text.split(" of ")[1].split()[0])
+    browser.get(page + "?class=Visit&class=Treaty&from=2020")
+    wait(browser, lambda b: sorted(checked(b, "timeline-filter", "class")) == ["Treaty", "Visit"])
+    assert browser.find_element("css selector", "#timeline-filter input[name=from]").get_property("value") == "2020"
+    shown = [li for li in browser.find_elements("css selector", "ol.timeline > li") if li.is_displayed()]
+    assert 0 < len(shown) < total
+    assert all(li.get_dom_attribute("data-class") in ("Visit", "Treaty")
+               and int(li.get_dom_attribute("data-year")) >= 2020 for li in shown)
+    browser.find_element("css selector", '#timeline-filter input[name=stance][value="Alleged"]').click()
+    wait(browser, lambda b: "stance=Alleged" in b.current_url)
+    fewer = int(browser.find_element("id", "timeline-count").text.split()[0])
+    assert fewer <= len(shown)
+    browser.back()
+    wait(browser, lambda b: checked(b, "timeline-filter", "stance") == [])
+    assert int(browser.find_element("id", "timeline-count").text.split()[0]) == len(shown)
+    browser.forward()
+    wait(browser, lambda b: checked(b, "timeline-filter", "stance") == ["Alleged"])
+    assert severe(browser) == []
+
+
+@pytest.mark.parametrize("where", ["static", "live"])
+def test_relations_filters_are_in_the_url_and_edges_open_the_filtered_claims(where: str, request, browser) -> None:  # noqa: ANN001
+    relations_filters_in_the_url(browser, *request.getfixturevalue(f"{where}_site"))
+
+
+@pytest.mark.parametrize("where", ["static", "live"])
+def test_timeline_filters_are_in_the_url(where: str, request, browser) -> None:  # noqa: ANN001
+    timeline_filters_in_the_url(browser, *request.getfixturevalue(f"{where}_site"))
+
+
+def view_box(browser, svg) -> list[float]:  # noqa: ANN001
+    return [float(n) for n in browser.execute_script("return arguments[0].getAttribute('viewBox')", svg).split()]
+
+
+def zoom_and_pan(browser, start: str, ext: str) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    browser.get(start.replace("index.html", "") + "relations" + ext)
+    svg = browser.find_element("css selector", "figure svg.relations")
+    whole = view_box(browser, svg)
+    browser.find_element("css selector", ".zoom-bar button.zoom-in").click()
+    browser.find_element("css selector", ".zoom-bar button.zoom-in").click()
+    zoomed = view_box(browser, svg)
+    assert abs(zoomed[2] - whole[2] / 2.25) < 1 and abs(zoomed[3] / zoomed[2] - whole[3] / whole[2]) < 1e-3
+    assert browser.find_element("css selector", ".zoom-bar .zoom-level").text == "225%"
+    ActionChains(browser).move_to_element_with_offset(svg, 0, 0).click_and_hold().move_by_offset(-120, -80) \
+        .release().perform()  # a drag pans: the picture moves with the pointer, the page stays
+    panned = view_box(browser, svg)
+    assert panned[0] > zoomed[0] and panned[1] > zoomed[1] and panned[2] == zoomed[2]
+    assert "relations" in browser.current_url  # the drag followed no link
+    browser.find_element("css selector", ".zoom-bar button.zoom-reset").click()
+    assert view_box(browser, svg) == whole
+    edge = rus_transfer_edge(browser)  # a click (no drag) still opens the edge's claims
+    ActionChains(browser).move_to_element(edge.find_element("tag name", "text")).click().perform()
+    wait(browser, lambda b: b.find_elements("css selector", "#results li.hit"))
+    assert "class=Transfer" in browser.current_url
+    assert severe(browser) == []
+
+
+@pytest.mark.parametrize("where", ["static", "live"])
+def test_the_relations_picture_zooms_and_pans(where: str, request, browser) -> None:  # noqa: ANN001
+    zoom_and_pan(browser, *request.getfixturevalue(f"{where}_site"))

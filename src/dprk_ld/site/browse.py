@@ -21,7 +21,8 @@ from .render import link
 
 #: files of the site besides the pages: name -> media type
 ASSETS = {"search.js": "text/javascript", "relations.js": "text/javascript", "table.js": "text/javascript",
-          "timeline.js": "text/javascript", "search-index.js": "text/javascript"}
+          "timeline.js": "text/javascript", "filterstate.js": "text/javascript", "zoom.js": "text/javascript",
+          "search-index.js": "text/javascript"}
 
 
 def asset(site: Any, name: str) -> bytes:

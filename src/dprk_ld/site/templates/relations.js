@@ -1,5 +1,6 @@
 /* Filters for the relations picture (relations.html): class, stance and years hide edges, recount them and
-   carry the filter into each edge's link to the claim list. The picture works without this script. */
+   carry the filter into each edge's link to the claim list; the filters are in the URL (filterstate.js).
+   The picture works without this script. */
 (function () {
   "use strict";
   var form = document.getElementById("relations-filter");
@@ -39,7 +40,5 @@
       a.setAttribute("href", href);
     });
   }
-  form.addEventListener("change", apply);
-  form.addEventListener("input", apply);
-  apply();
+  window.dprkFilterState(form, apply);  /* filterstate.js: the filters in the URL */
 })();

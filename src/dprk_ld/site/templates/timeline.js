@@ -1,4 +1,5 @@
-/* Filters for the timeline (timeline.html): class, stance and years, like the relations picture.
+/* Filters for the timeline (timeline.html): class, stance and years, like the relations picture, kept in
+   the URL (filterstate.js).
    Without this script the timeline lists every dated claim. */
 (function () {
   "use strict";
@@ -24,7 +25,5 @@
     });
     counter.textContent = shown + " of " + items.length + " dates shown";
   }
-  form.addEventListener("change", apply);
-  form.addEventListener("input", apply);
-  apply();
+  window.dprkFilterState(form, apply);  /* filterstate.js: the filters in the URL */
 })();
