@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -153,3 +154,16 @@ def test_serve_dereferences_the_claim_and_the_browser_finds_it(project: Path) ->
     assert home.status_code == 200 and "My data" in home.text
     assert all(not h.startswith(OURS) or h.startswith(BORROWED)
                for h in re.findall(r'href="([^"]*)"', home.text))
+
+
+def test_serve_results_pages_link_the_projects_iris_to_its_own_pages(project: Path) -> None:
+    app = create_app(load_project(project))
+    try:
+        query = "SELECT ?c WHERE { ?c a <https://example.org/mydata/ontology#EmbassyOpening> }"
+        answer = call(app, "/sparql?query=" + quote(query, safe=""))
+        assert answer.status_code == 200, answer.text
+        assert 'href="/id/claim/embassy"' in answer.text
+        canned = call(app, "/queries/claims")
+        assert canned.status_code == 200 and 'href="/id/claim/embassy"' in canned.text
+    finally:
+        app.state.service.close()

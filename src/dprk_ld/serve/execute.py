@@ -97,7 +97,7 @@ def run_job(store: ox.Store, job: Job, deadline: float, cancelled: threading.Eve
 def _payload(results: Results, fmt: Format, truncated: bool, cap: int, page: dict[str, str]) -> bytes:
     if fmt.name == "html":
         return results_page(results, query=page.get("query"), truncated=truncated, limit=cap,
-                            title=page.get("title") or "Query results").encode("utf-8")
+                            title=page.get("title") or "Query results", base=page.get("base")).encode("utf-8")
     if results.kind == "select" and fmt.name == "json":  # render's indented JSON is 3x slower
         bindings = [{v: json_term(t) for v, t in row.items() if t is not None} for row in results.rows]
         return json.dumps({"head": {"vars": results.variables}, "results": {"bindings": bindings}},

@@ -55,9 +55,11 @@ INFO = SiteInfo("dprk-ld", "", "", "")
 
 
 def results_page(results: Results, query: str | None = None, truncated: bool = False, limit: int | None = None,
-                 title: str = "Query results") -> str:
-    """Ad-hoc results as a page (rendered where the query ran, so without the site's model)."""
-    return query_pages.results_page(INFO, LINKS, results, query, truncated, limit, title)
+                 title: str = "Query results", base: str | None = None) -> str:
+    """Ad-hoc results as a page (rendered where the query ran, so without the site's model); ``base``: the
+    served dataset's base IRI, whose IRIs link to this server's pages."""
+    links = LINKS if base is None or base == LINKS.iris.base else Links(Iris(base))
+    return query_pages.results_page(INFO, links, results, query, truncated, limit, title)
 
 
 def error_page(status: int, message: str, location: str | None, hint: str | None) -> str:

@@ -107,7 +107,7 @@ class Service:
                   base_iri=endpoint, union=not check.has_dataset,
                   default_graph=parsed.default_graph_uris if dataset else None,
                   named_graphs=parsed.named_graph_uris if dataset else None,
-                  bounded=self.bounded(check), page=(("query", parsed.query),))
+                  bounded=self.bounded(check), page=(("query", parsed.query), ("base", self.site.links.iris.base)))
         return await self.pool.run(job)
 
     async def canned(self, query: CannedQuery, params: dict[str, str], fmt: Format | None) -> Rendered:
@@ -120,7 +120,8 @@ class Service:
         files = None if self.own_union else self.files
         job = Job(text, self.limits.max_results, fmt.name if fmt else "html", union=True,
                   default_graph=files, named_graphs=files, bounded=self.bounded(check),
-                  where=f"queries/{query.name}.rq", page=(("title", query.title),))
+                  where=f"queries/{query.name}.rq",
+                  page=(("title", query.title), ("base", self.site.links.iris.base)))
         return await self.pool.run(job)
 
     def close(self) -> None:
