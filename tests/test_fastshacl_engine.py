@@ -21,6 +21,8 @@ from dprk_ld.validate import shacl
 
 from .conftest import benchmark_module
 
+SH = "http://www.w3.org/ns/shacl#"
+
 REPO = Path(__file__).resolve().parents[1]
 MINI = REPO / "tests" / "fixtures" / "mini"
 
@@ -77,3 +79,19 @@ def test_hashed_joins_give_the_same_findings(synth_project: Path, monkeypatch: p
     monkeypatch.setattr(engine, "HASH_MIN", 0)
     assert _findings(synth_project, "fast") == _findings(synth_project, "pyshacl")
     assert _findings(REPO, "fast") == _findings(REPO, "pyshacl")
+
+
+def test_ill_typed_literal_reported_as_written(mini_copy) -> None:  # type: ignore[no-untyped-def]
+    """An ill-typed literal (SHACL §4.2.2: not a datatype match) is reported as written by both engines:
+    rdflib's parser rewrote ``"none"^^xsd:boolean`` as ``"false"``, so pyshacl reported another value."""
+    shape = ("shape:Lexical a sh:NodeShape ; sh:targetNode <https://w3id.org/dprk-ld/id/citation/tractors-c1> ;\n"
+             "    sh:property [ sh:path <http://www.w3.org/2000/01/rdf-schema#comment> ; sh:datatype xsd:boolean ] .\n")
+    project = mini_copy({
+        "shapes/mini-shapes.ttl": [("shape:Claim a", shape + "\nshape:Claim a")],
+        "data/claims.ttl": [("citation:tractors-c1 a dprk:Citation ;",
+                             'citation:tractors-c1 a dprk:Citation ; rdfs:comment "none"^^xsd:boolean ;')],
+    })
+    ds = load_project(project)
+    for engine in ("fast", "pyshacl"):
+        found = [(f.component, f.value) for f in shacl.check_data(ds, engine) if "tractors-c1" in (f.focus or "")]
+        assert found == [(SH + "DatatypeConstraintComponent", "none")], engine

@@ -4,8 +4,9 @@ Manifest-driven: every ``sht:Validate`` entry under ../shared/w3c/shacl-tests/co
 is run through :func:`validate_graphs`; our results are written as a
 ``sh:ValidationReport`` graph and judged by pyshacl's own ``check_sht_result``
 (conforms flag, result count, and (focus, value, path) per result, blank-node
-insensitive). Shapes the compiler does not support go to pyshacl (the fallback),
-so no case is excluded; ``EXCLUDED`` lists any case we deliberately skip, with why.
+insensitive, multiplicity included). Shapes the compiler does not support go to pyshacl (the
+fallback), and no case is excluded. Test files are read by pyoxigraph into rdflib terms with every
+literal as written (:func:`dprk_ld.shacl.terms.parse_graph`), as ``dprk-ld validate`` reads a project.
 """
 
 from __future__ import annotations
@@ -16,32 +17,15 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
-from rdflib.util import from_n3
 
 from dprk_ld.shacl import ShaclResult, ShapesError, shape_key, uncompiled, validate_graphs
+from dprk_ld.shacl.terms import parse_graph, rdflib_term
 
 SUITE = Path(__file__).resolve().parents[2] / "shared" / "w3c" / "shacl-tests"
 ROOT = SUITE / "core"
 SPARQL_ROOT = SUITE / "sparql"
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
 SHT = "http://www.w3.org/ns/shacl-test#"
-
-#: case file (relative to ROOT) -> reason; kept empty unless a case cannot be matched.
-EXCLUDED: dict[str, str] = {
-    "property/property-001.ttl#property-001": (
-        "multiplicity only: a nested property shape reached from two parents is reported twice by "
-        "pyshacl/W3C; the fast validator reports distinct results (same set of findings)"
-    ),
-    "property/or-datatypes-001.ttl#or-datatypes-001": (
-        "rdflib turns the ill-typed literal 'none'^^xsd:boolean into lexical 'false' before the "
-        "store sees it, so the ill-typed flag is lost in the rdflib->oxigraph copy"
-    ),
-    "property/uniqueLang-002.ttl#uniqueLang-002": (
-        'rdflib reads sh:uniqueLang "1"^^xsd:boolean as the term true (lexical normalised), '
-        "so the shapes graph no longer carries the non-canonical literal the test is about"
-    ),
-}
-
 
 def _cases(root: Path = ROOT) -> list[tuple[str, Path, URIRef]]:
     if not root.exists():
@@ -65,9 +49,7 @@ SPARQL_CASES = _cases(SPARQL_ROOT)
 
 
 def _term(s: str) -> object:
-    if s.startswith("_:"):
-        return BNode(s[2:])
-    return from_n3(s)
+    return rdflib_term(s)
 
 
 def _copy(dst: Graph, src: Graph, node: object, seen: set) -> None:
@@ -124,8 +106,6 @@ def test_w3c_core(case: str) -> None:
         from .conftest import missing
 
         missing(f"W3C SHACL tests not found at {ROOT} (../shared beside the checkout)")
-    if case in EXCLUDED:
-        pytest.skip(EXCLUDED[case])
     _run_case(CASES, case)
 
 
@@ -140,11 +120,18 @@ def test_w3c_sparql(case: str) -> None:
     _run_case(SPARQL_CASES, case, fallback=False)
 
 
+def _parse(path: str) -> Graph:
+    """A test file as rdflib terms with every literal as written (rdflib's parser would normalise
+    ``"none"^^xsd:boolean`` and ``"1"^^xsd:boolean``, the very terms or-datatypes-001 and uniqueLang-002
+    are about); one parse per file, so a file that is data, shapes and manifest has one set of blank nodes."""
+    return parse_graph(path, base="file://" + path)
+
+
 def _run_case(cases: list, case: str, fallback: bool = True) -> None:
     from pyshacl.validator_conformance import check_sht_result
 
     _, manifest, entry = next(c for c in cases if c[0] == case)
-    mg = Graph().parse(manifest, format="turtle")
+    mg = _parse(str(manifest))
     action = mg.value(entry, URIRef(MF + "action"))
     expected = mg.value(entry, URIRef(MF + "result"))
     loaded: dict[str, Graph] = {}
@@ -152,7 +139,7 @@ def _run_case(cases: list, case: str, fallback: bool = True) -> None:
     def load(which: str) -> Graph:
         f = str(mg.value(action, URIRef(SHT + which))).removeprefix("file://")
         if f not in loaded:
-            loaded[f] = Graph().parse(f, format="turtle")
+            loaded[f] = mg if f == str(manifest) else _parse(f)
         return loaded[f]
 
     data, shapes = load("dataGraph"), load("shapesGraph")

@@ -25,6 +25,7 @@ from .errors import LoadError
 from .metadata import project_base
 from .namespaces import BASE
 from .project import Project, SourceFile, find_project
+from .shacl.terms import from_ox
 
 #: where the bundled dataset's file graphs are named (a project's: under its own base, :func:`graph_iri`)
 GRAPH_BASE = BASE + "graph/"
@@ -79,11 +80,13 @@ class Dataset:
         return [iri for iri, f in self.files.items() if f.kind in kinds]
 
     def rdflib_graph(self, *kinds: str) -> rdflib.Graph:
-        """The union of the named graphs of the given kinds (ontology, shapes, data) as an rdflib Graph."""
+        """The union of the named graphs of the given kinds (ontology, shapes, data) as an rdflib Graph,
+        every literal as the store holds it (rdflib's parser would also rewrite an ill-typed
+        ``"none"^^xsd:boolean`` as ``"false"``, so pyshacl reported another value than the fast engine)."""
         graph = rdflib.Graph()
         for iri in self.graphs_of(*kinds):
-            data = self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(iri))
-            graph.parse(data=data, format="nt")
+            for quad in self.store.quads_for_pattern(None, None, None, ox.NamedNode(iri)):
+                graph.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
         return graph
 
     @cached_property

@@ -107,10 +107,19 @@ class Validator(Planner):
         with ThreadPoolExecutor(max(1, threads)) as pool:
             answers = list(pool.map(lambda t: self.rows(t[1]), tasks))
         out = []
+        times: dict[str, dict[str | None, int]] = {}  # repeats query -> focus node -> times validated
         for (s, query), rows in zip(tasks, answers, strict=True):
+            if rows and query.repeats is not None and query.repeats not in times:
+                times[query.repeats] = self.times(query.repeats)
+            n = times.get(query.repeats or "", {})
             for row in rows:
-                out += [self.result(s, query.component, h) for h in decode(query.decode, row)]
+                out += [self.result(s, query.component, h) for h in decode(query.decode, row)
+                        for _ in range(n.get(h.focus, 1))]
         return out
+
+    def times(self, repeats: str) -> dict[str | None, int]:
+        """Focus node -> times validated, for the nodes a :func:`.sparql.repeats` query lists."""
+        return {r[0]: int(str(r[1]).split('"')[1]) for r in self.rows(Query("", repeats)) if isinstance(r, list)}
 
     def rows(self, query: Query) -> list[Row] | list[NamedRow]:
         """The rows of ``query``: lists of N-Triples terms (None: unbound); distinct dicts if ``named``."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
@@ -145,7 +145,8 @@ class Planner:
         groups = {} if groups is None else groups
         chain = (*chain, s.node)
         with self.visiting(s):
-            out: list[Task] = []
+            out: list[Task] = []  # this shape's own queries (the nested shapes' are in ``nested``)
+            nested: list[Task] = []
             m = groups.setdefault((focus, s.path), Merged(focus, s))
             for comp, args in s.params.items():
                 c = REGISTRY.get(comp)
@@ -174,11 +175,12 @@ class Planner:
                         self.defer(chain, URIRef(cc.iri), None, str(exc))
             for p in s.params.get(SH.property, []):
                 try:
-                    out += self.evaluate(self.shape(p), values_of(focus, s.path), groups, chain)
+                    nested += self.evaluate(self.shape(p), values_of(focus, s.path), groups, chain)
                 except Unsupported as exc:  # a recursive shape
                     self.defer(chain, SH.property, p, str(exc))
+        out = repeated(out, focus) + nested
         if top:
-            out += [t for g in groups.values() for t in self.merged(g)]
+            out += [t for g in groups.values() for t in repeated(self.merged(g), g.focus)]
         return out
 
     def defer(self, chain: tuple[Node, ...], param: URIRef, arg: Node | None, reason: str) -> None:
@@ -253,6 +255,12 @@ class Planner:
                         return None
                     conds.append(f"COALESCE({c}, false)")
         return "(" + q.any_of(conds) + ")"
+
+
+def repeated(tasks: list[Task], focus: Focus) -> list[Task]:
+    """``tasks`` (queries over ``focus``) with the query of the focus nodes validated more than once."""
+    text = q.repeats(focus)
+    return tasks if text is None else [(s, replace(x, repeats=text)) for s, x in tasks]
 
 
 def _focus_of(query: Query, depth: int) -> Focus:

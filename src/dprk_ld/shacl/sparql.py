@@ -105,33 +105,60 @@ class Focus:
 
     ``render(var)`` writes the pattern for ``var``; ``key`` identifies it (two foci with the same
     key are the same set); ``big``: a large set, whose joins are better hashed than looked up per node;
-    ``depth``: nesting depth (nested patterns use a fresh variable per depth)."""
+    ``depth``: nesting depth (nested patterns use a fresh variable per depth); ``derivations(var, w)``:
+    for the value nodes of a parent with a path, a pattern binding ``var`` to each focus node and ``w``
+    to the number of times it is validated (see :func:`values_of`); None: each node once."""
 
     key: str
     render: Callable[[str], str] = field(compare=False, hash=False)
     big: bool = field(default=False, compare=False, hash=False)
     depth: int = field(default=0, compare=False, hash=False)
+    derivations: Callable[[str, str], str] | None = field(default=None, compare=False, hash=False)
 
     def __call__(self, var: str) -> str:
         return self.render(var)
 
 
-def focus(render: Callable[[str], str], big: bool = False, depth: int = 0) -> Focus:
-    return Focus(render(KEY_VAR), render, big, depth)
+def focus(render: Callable[[str], str], big: bool = False, depth: int = 0,
+          derivations: Callable[[str, str], str] | None = None) -> Focus:
+    return Focus(render(KEY_VAR), render, big, depth, derivations)
 
 
 def values_of(parent: Focus, path: str | None) -> Focus:
-    """The focus of a shape nested under a shape with focus ``parent`` and ``path`` (its value nodes)."""
+    """The focus of a shape nested under a shape with focus ``parent`` and ``path`` (its value nodes).
+
+    SHACL §4.5.2 (sh:property) validates each value node of each focus node against the nested shape,
+    so a node that is a value of two focus nodes is validated twice and its results are reported twice
+    (W3C test core/property/property-001): ``derivations`` counts the distinct (parent derivation,
+    value) pairs reaching each node."""
     if path is None:
         return parent
-    p = f"?__p{parent.depth}"
+    p, pw = f"?__p{parent.depth}", f"?__w{parent.depth}"
+
+    def step(var: str, head: Callable[[str], str]) -> str:
+        if zero_length(path):
+            return path_step(p, path, var, head)
+        return head(p) + " " + triple(p, path, var)
 
     def render(var: str) -> str:
-        if zero_length(path):
-            return subselect([var], path_step(p, path, var, parent), distinct=True)
-        return subselect([var], parent(p), triple(p, path, var), distinct=True)
+        return subselect([var], step(var, parent), distinct=True)
 
-    return focus(render, depth=parent.depth + 1)
+    def derivations(var: str, w: str) -> str:
+        if parent.derivations is None:
+            head = lambda x: parent(x) + " " + bind("1", pw)  # noqa: E731
+        else:
+            head = lambda x: parent.derivations(x, pw)  # type: ignore[misc]  # noqa: E731  # checked above
+        pairs = subselect([p, var, pw], step(var, head), distinct=True)
+        return "{ " + select([var, f"(SUM({pw}) AS {w})"], pairs, group_by=var) + " }"
+
+    return focus(render, depth=parent.depth + 1, derivations=derivations)
+
+
+def repeats(f: Focus) -> str | None:
+    """SELECT ``?n ?w``: the focus nodes of ``f`` validated ``?w`` > 1 times (None: each once)."""
+    if f.derivations is None:
+        return None
+    return select(["?n", "?w"], f.derivations("?n", "?w"), filter_("?w > 1"))
 
 
 def nodes_of(query: Callable[[str], str], depth: int) -> Focus:

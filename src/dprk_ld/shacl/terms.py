@@ -103,23 +103,33 @@ def rdflib_term(text: str) -> URIRef | BNode | Literal:
         return URIRef(text[1:-1])
     if text.startswith("_:"):
         return BNode(text[2:])
-    lit = next(iter(ox.parse(f"<x:s> <x:p> {text} .".encode(), format=ox.RdfFormat.N_TRIPLES))).object
-    if lit.language:
-        return Literal(lit.value, lang=lit.language)
-    dt = lit.datatype.value
-    return Literal(lit.value) if dt == XSD_NS + "string" else Literal(lit.value, datatype=URIRef(dt))
+    return from_ox(next(iter(ox.parse(f"<x:s> <x:p> {text} .".encode(), format=ox.RdfFormat.N_TRIPLES))).object)
 
 
 def from_ox(t: object) -> URIRef | BNode | Literal:
-    """A pyoxigraph term as an rdflib term: blank-node labels kept, wrapped datatypes unwrapped."""
+    """A pyoxigraph term as an rdflib term: blank-node labels kept, wrapped datatypes unwrapped, and the
+    lexical form kept as written (rdflib would otherwise normalise ``"01"^^xsd:integer`` to ``"1"`` and
+    ``"1"^^xsd:boolean`` to ``"true"``: different RDF terms, RDF 1.1 Concepts §3.3)."""
     if isinstance(t, ox.BlankNode):
         return BNode(t.value)
     if isinstance(t, ox.Literal):
         if t.language:
             return Literal(t.value, lang=t.language)
         dt = t.datatype.value.removeprefix(WRAP)
-        return Literal(t.value) if dt == XSD_NS + "string" else Literal(t.value, datatype=URIRef(dt))
+        return Literal(t.value) if dt == XSD_NS + "string" else Literal(t.value, datatype=URIRef(dt), normalize=False)
     return URIRef(t.value)  # type: ignore[attr-defined]  # anything else is a NamedNode
+
+
+def parse_graph(path: str | Path | None = None, *, data: bytes | None = None,
+                fmt: ox.RdfFormat = ox.RdfFormat.TURTLE, base: str | None = None) -> Graph:
+    """An RDF file (or ``data``) as an rdflib graph, parsed by pyoxigraph so that every literal keeps its
+    lexical form (:func:`from_ox`); rdflib's own parsers normalise them, which changes terms that SHACL
+    compares by RDF term equality (``sh:in``, ``sh:hasValue``) or reads as the literal ``true``."""
+    g = Graph()
+    quads = ox.parse(data, path=None if path is None else str(path), format=fmt, base_iri=base)
+    for t in quads:
+        g.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
+    return g
 
 
 def sparql_term(t: object, wrap: bool = True) -> str:

@@ -52,12 +52,14 @@ Decode = str | Callable[[Row], list[Hit]] | Callable[[NamedRow], list[Hit]]
 @dataclass(frozen=True)
 class Query:
     """A SELECT; ``decode`` turns a row into hits; ``named``: ``decode`` gets rows as distinct dicts by
-    variable name (else lists in projection order)."""
+    variable name (else lists in projection order); ``repeats``: a SELECT ``?n ?w`` of the focus nodes
+    validated ``?w`` > 1 times, whose hits count that often (:func:`.sparql.repeats`)."""
 
     component: str
     text: str
     decode: Decode = "fv"
     named: bool = False
+    repeats: str | None = None
 
 
 class Context(Protocol):
