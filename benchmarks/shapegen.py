@@ -39,7 +39,10 @@ TRIPLES_PER_NODE = 11  # about, for sizing
 class Gen:
     """The vocabulary, shapes and data of one seed."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, extra: bool = False) -> None:
+        #: ``extra``: also the features below drawn from their own random stream (so that the shape sets
+        #: and data of a seed without them, the benchmark's, stay what they were)
+        self.x = random.Random(seed * 7919 + 1) if extra else None
         self.rnd = random.Random(seed)
         n = self.rnd.randint(3, 5)
         self.classes = [f"C{i}" for i in range(n)]
@@ -87,7 +90,28 @@ class Gen:
                 t("part", f"<{EX}n{r.randrange(nodes)}>")
             if r.random() < violation_rate:
                 lines += self.break_(s, i, nodes)
+            if self.x is not None:
+                lines += self.extra_data(s, i, nodes)
         return lines
+
+    def extra_data(self, s: str, i: int, nodes: int) -> list[str]:
+        """The extra features' data: a copy of the code (``sh:equals``), blank-node notes, sizes (integers and
+        decimals), each sometimes broken."""
+        x = self.x
+        assert x is not None
+        out = []
+        code = f'"{"ABCDEF"[i % 6]}Y{10 + i % 90}"'
+        out.append(f"{s} <{EX}alias> {code if x.random() > 0.05 else chr(34) + 'other' + chr(34)} .\n")
+        if x.random() < 0.5:
+            out.append(f"{s} <{EX}note> _:note{i} .\n_:note{i} <{EX}count> \"{x.randint(0, 99)}\"^^<{XSD}integer> .\n")
+            if x.random() < 0.3:
+                out.append(f"_:note{i} <{EX}link> <{EX}n{x.randrange(nodes)}> .\n")
+        if x.random() < 0.1:  # a literal where a note is expected, or an IRI
+            out.append(f"{s} <{EX}note> {x.choice([chr(34) + 'text' + chr(34), f'<{EX}n{x.randrange(nodes)}>'])} .\n")
+        if x.random() < 0.2:  # canonical forms: with SHACL-SPARQL the engine's store holds no other (see docs)
+            out.append(f'{s} <{EX}size> "{x.randint(1, 99)}"^^<{XSD}integer> .\n')
+            out.append(f'{s} <{EX}size> "{x.randint(1, 99)}.5"^^<{XSD}decimal> .\n')
+        return out
 
     def break_(self, s: str, i: int, nodes: int) -> list[str]:
         """One violation on node ``s`` (added triples; the generic shapes see them as violations)."""
@@ -182,6 +206,49 @@ class Gen:
         return (f'sh:sparql [ sh:prefixes ex: ; sh:message "{{$this}} links to {{?other}}, not a {c}" ; sh:select """'
                 f'SELECT $this ?other WHERE {{ $this ex:link ?other . FILTER NOT EXISTS {{ ?other a ex:{c} }} }}""" ]')
 
+    def extra_constraints(self) -> list[str]:
+        """Constraints beyond the base menu: ``sh:equals``, every ``sh:nodeKind``, blank-node values,
+        ``sh:property`` under a property shape (a node reached from several focus nodes is validated
+        once for each), ``sh:qualifiedValueShapesDisjoint``, inverse/closure of complex paths, nested
+        logical shapes, ``sh:deactivated``, severities and messages on property shapes, ranges and
+        ``sh:in`` over integers and decimals together."""
+        x = self.x
+        assert x is not None
+        kinds = ["sh:IRI", "sh:Literal", "sh:BlankNode", "sh:BlankNodeOrIRI", "sh:BlankNodeOrLiteral",
+                 "sh:IRIOrLiteral"]
+        c = x.choice(self.classes)
+        menu = [
+            "sh:property [ sh:path ex:alias ; sh:equals ex:code ]",
+            "sh:property [ sh:path ex:code ; sh:equals ex:alias ; sh:severity sh:Warning ]",
+            f"sh:property [ sh:path ex:note ; sh:nodeKind {x.choice(kinds)} ; sh:maxCount 1 ]",
+            f"sh:property [ sh:path [ sh:alternativePath ( ex:note ex:link ) ] ; sh:nodeKind {x.choice(kinds)} ]",
+            f"sh:property [ sh:path ex:note ; sh:property [ sh:path ex:count ; sh:maxInclusive {x.randint(40, 95)} ] ]",
+            f"sh:property [ sh:path ex:link ; sh:property [ sh:path ex:count ; sh:minInclusive {x.randint(5, 40)} ;"
+            ' sh:message "count too small" ] ]',
+            "sh:property [ sh:path [ sh:inversePath ex:part ] ; sh:property [ sh:path ex:link ;"
+            f" sh:property [ sh:path ex:count ; sh:maxExclusive {x.randint(50, 95)} ] ] ]",
+            f"sh:property [ sh:path ex:part ; sh:qualifiedValueShape [ sh:class ex:{c} ] ; sh:qualifiedMaxCount 1 ;"
+            " sh:qualifiedValueShapesDisjoint true ] ; sh:property [ sh:path ex:part ;"
+            f" sh:qualifiedValueShape [ sh:class ex:{x.choice(self.classes)} ] ; sh:qualifiedMinCount 1 ;"
+            " sh:qualifiedValueShapesDisjoint true ]",
+            "sh:property [ sh:path ( [ sh:inversePath ex:link ] ex:count ) ; sh:datatype xsd:integer ;"
+            f" sh:maxInclusive {x.randint(60, 95)} ]",
+            "sh:property [ sh:path [ sh:zeroOrMorePath [ sh:inversePath ex:link ] ] ; sh:nodeKind sh:IRI ]",
+            "sh:property [ sh:path ( [ sh:alternativePath ( ex:link ex:part ) ] ex:label ) ;"
+            ' sh:languageIn ( "en" "fr" ) ]',
+            "sh:property [ sh:path [ sh:oneOrMorePath [ sh:alternativePath ( ex:link ex:note ) ] ] ;"
+            " sh:nodeKind sh:BlankNodeOrIRI ]",
+            f"sh:not [ sh:or ( [ sh:class ex:{c} ] [ sh:property [ sh:path ex:count ; sh:minInclusive 80 ] ] ) ]",
+            f"sh:xone ( [ sh:property [ sh:path ex:note ; sh:minCount 1 ] ] [ sh:class ex:{c} ] )",
+            "sh:or ( [ sh:not [ sh:property [ sh:path ex:link ; sh:minCount 1 ] ] ] [ sh:and ( [ sh:property"
+            " [ sh:path ex:link ; sh:node [ sh:property [ sh:path ex:count ; sh:minCount 1 ] ] ] ] ) ] )",
+            "sh:property [ sh:path ex:count ; sh:maxInclusive 10 ; sh:deactivated true ]",
+            f"sh:property [ sh:path ex:size ; sh:minInclusive {x.randint(2, 30)} ;"
+            f" sh:maxExclusive {x.randint(40, 99)}.5 ; sh:severity sh:Info ]",
+            "sh:property [ sh:path ex:size ; sh:in ( 7 8 9.5 \"7\" ) ]",
+        ]
+        return x.sample(menu, x.randint(1, 3))
+
     def shapes(self, n_shapes: int | None = None) -> str:
         r = self.rnd
         self.extra: list[str] = []
@@ -209,6 +276,8 @@ class Gen:
                       self.sparql(False), f"ex:atLeast {r.randint(3, 10)}", "sh:nodeKind sh:IRI",
                       f"sh:not [ sh:class ex:{r.choice(self.classes)} ]"]
             parts += r.sample(extras, r.randint(0, 2))
+            if self.x is not None:
+                parts += self.extra_constraints()
             if r.random() < 0.3:
                 parts.append(r.choice(["sh:severity sh:Warning", "sh:severity sh:Info",
                                        'sh:message "check this node"']))
@@ -216,10 +285,11 @@ class Gen:
         return "".join(out + self.extra)
 
 
-def generate(seed: int, nodes: int, shapes: int | None = None) -> tuple[str, str, list[str]]:
+def generate(seed: int, nodes: int, shapes: int | None = None, extra: bool = False) -> tuple[str, str, list[str]]:
     """(ontology Turtle, shapes Turtle, data N-Triples lines) of a seed: ``nodes`` data nodes, ``shapes``
-    top-level shapes (default: 3 to 6)."""
-    g = Gen(seed)
+    top-level shapes (default: 3 to 6); ``extra``: with :meth:`Gen.extra_constraints` (the differential
+    test's; the benchmark's shape sets are the seeds' without them)."""
+    g = Gen(seed, extra)
     shapes_ttl = g.shapes(shapes)
     return g.ontology(), shapes_ttl, g.data(nodes)
 

@@ -72,6 +72,8 @@ def prune(shapes: Graph, deferred: list[Deferred]) -> Graph:
             for extra in _extras(shapes, d.param):
                 keep[holder] |= {(extra, o) for o in shapes.objects(holder, extra)}
     sg = Graph()
+    for prefix, ns in shapes.namespaces():  # pyshacl writes its messages with the shapes' prefixes
+        sg.bind(prefix, ns, override=True, replace=True)
     for t in shapes:
         sg.add(t)
     for n in top_level(shapes):
