@@ -65,6 +65,8 @@ def wait(browser, condition, timeout: float = 10):  # noqa: ANN001, ANN201
 
 
 def summary_count(browser) -> int:  # noqa: ANN001
+    # a search with words loads the glosses and quotes (search-text/N.js) first: count once they are in
+    wait(browser, lambda b: b.find_element("id", "summary").get_dom_attribute("data-pending") == "false")
     text = browser.find_element("id", "summary").text
     match = re.match(r"(\d+) of (\d+) claims", text)
     assert match, text
@@ -266,3 +268,27 @@ def zoom_and_pan(browser, start: str, ext: str) -> None:  # noqa: ANN001
 @pytest.mark.parametrize("where", ["static", "live"])
 def test_the_relations_picture_zooms_and_pans(where: str, request, browser) -> None:  # noqa: ANN001
     zoom_and_pan(browser, *request.getfixturevalue(f"{where}_site"))
+
+
+def text_parts_loaded(browser) -> list[str]:  # noqa: ANN001
+    names = browser.execute_script("return performance.getEntriesByType('resource').map(function (e) {"
+                                   " return e.name; })")
+    return sorted(n.rsplit("/", 1)[1] for n in names if "/search-text/" in n)
+
+
+def text_index_in_parts(browser, start: str, ext: str) -> None:  # noqa: ANN001
+    browser.get(start.replace("index.html", "") + "claims" + ext)
+    wait(browser, lambda b: b.find_elements("css selector", "#results li.hit .gloss"))  # page 1's glosses
+    assert text_parts_loaded(browser) == ["0.js"]  # only the part holding the claims shown
+    box = browser.find_element("id", "q")
+    box.send_keys("analogi")  # a word only quotes have: found once every part is in
+    browser.find_element("css selector", "#search-form button[type=submit]").click()
+    assert summary_count(browser) == 3
+    assert text_parts_loaded(browser) == ["0.js", "1.js"]
+    assert len(browser.find_elements("css selector", "#results li.hit blockquote")) == 3
+    assert severe(browser) == []
+
+
+@pytest.mark.parametrize("where", ["static", "live"])
+def test_the_text_of_the_index_loads_in_parts_when_needed(where: str, request, browser) -> None:  # noqa: ANN001
+    text_index_in_parts(browser, *request.getfixturevalue(f"{where}_site"))

@@ -23,7 +23,7 @@ from ..errors import RequestError
 from ..formats import BY_NAME, Format
 from ..jsonld import context, to_jsonld
 from ..site import Links, Site, page
-from ..site.browse import ASSETS, asset
+from ..site.browse import ASSETS, asset, is_asset
 from ..site.model import serialize
 from .negotiation import choose_format, media_type
 from .responses import html
@@ -128,9 +128,9 @@ async def fixed_page(request: Request, site: Site, path: str) -> Response | None
         return html(await run_in_threadpool(render, links))
     if path == "relations.svg":
         return Response(await run_in_threadpool(site.relations_svg, links), media_type="image/svg+xml")
-    if path in ASSETS:  # the claim browser, the relations filters, the search index
+    if is_asset(site, path):  # the claim browser, the pictures' scripts, the search index and its text parts
         body = await run_in_threadpool(asset, site, path)
-        return Response(body, media_type=ASSETS[path] + "; charset=utf-8")
+        return Response(body, media_type=ASSETS.get(path, "text/javascript") + "; charset=utf-8")
     if path == "style.css":
         css = resources.files("dprk_ld.site").joinpath("templates").joinpath("style.css").read_bytes()
         return Response(css, media_type="text/css; charset=utf-8")

@@ -26,10 +26,19 @@ ASSETS = {"search.js": "text/javascript", "relations.js": "text/javascript", "ta
 
 
 def asset(site: Any, name: str) -> bytes:
-    """A script of the site: the two static ones, or the search index of this dataset."""
-    if name == "search-index.js":
-        return search.index_script(site.search_index).encode("utf-8")
+    """A file of the site besides its pages: one of our scripts, or a file of this dataset's search index."""
+    if name in site.search_files:
+        return str(site.search_files[name]).encode("utf-8")
     return resources.files("dprk_ld.site").joinpath("templates").joinpath(name).read_bytes()
+
+
+def is_asset(site: Any, name: str) -> bool:
+    return name in ASSETS or name in site.search_files
+
+
+def asset_names(site: Any) -> list[str]:
+    """Every such file (the search index's text parts depend on the dataset's size)."""
+    return sorted(set(ASSETS) | set(site.search_files))
 
 
 def href_pattern(links: Links) -> str:
@@ -44,7 +53,8 @@ def claims_page(site: Any, links: Links) -> str:
         dates = ", ".join(v for _, v, _ in m.dates(c))
         groups.setdefault(m.claim_class(c), []).append([link(m, links, c), escape(dates)])
     page: str = site.render("claims.html", links, "Claims", groups=site._groups(groups),
-                            href_pattern=href_pattern(links), total=len(m.claims()))
+                            href_pattern=href_pattern(links), total=len(m.claims()),
+                            text_folder=links.file(search.TEXT_FOLDER))
     return page
 
 

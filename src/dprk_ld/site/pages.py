@@ -345,6 +345,11 @@ class Site:
         """The search and facet index of the claims and entities (:mod:`.search`), built once."""
         return search.search_index(self.model)
 
+    @cached_property
+    def search_files(self) -> dict[str, str]:
+        """The index as the site's script files (``search-index.js``, ``search-text/N.js``), built once."""
+        return search.index_files(self.search_index)
+
     def claims_page(self, links: Links) -> str:
         return browse.claims_page(self, links)
 

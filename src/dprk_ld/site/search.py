@@ -32,6 +32,9 @@ FACETS = {
     "source": "Source article", "review": "Review state",
 }
 ENTITY_KINDS = ("state/", "person/", "org/", "place/")
+#: the text parts of the index (:func:`index_files`): at most this many files, at least TEXT_MIN claims each
+TEXT_PARTS, TEXT_MIN = 64, 100
+TEXT_FOLDER = "search-text"
 YEAR = re.compile(r"^-?(\d{4})")
 
 
@@ -107,7 +110,43 @@ def search_index(model: Model) -> dict[str, Any]:
             "claims": claims, "entities": entities}
 
 
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False).replace("</", "<\\/")
+
+
+def text_size(claims: int) -> int:
+    """Claims per text part: at most :data:`TEXT_PARTS` parts, at least :data:`TEXT_MIN` claims each."""
+    return max(TEXT_MIN, -(-claims // TEXT_PARTS))
+
+
+def index_files(index: dict[str, Any]) -> dict[str, str]:
+    """The index as script files: ``search-index.js`` (read by every visit of the claim browser) and
+    ``search-text/N.js`` (the glosses and quotes, read only when needed).
+
+    The first has what the facets and the result list need for every claim — id, labels, facet values
+    (as numbers into one ``values`` table), years, first date — in the default display order (first date,
+    then id), plus the entities; the text parts hold ``[gloss, quotes]`` per claim in the same order,
+    :func:`text_size` claims each. ``search.js`` loads every part once a search has words (the quotes and
+    glosses are searched), and otherwise only the parts of the claims on the page shown (their glosses)."""
+    claims = sorted(index["claims"], key=lambda c: (c.get("d") or "9999", c["id"]))
+    values = sorted({v for c in claims for k in FACETS for v in c.get(k, [])})
+    number = {v: i for i, v in enumerate(values)}
+    core_claims = []
+    for c in claims:
+        record = {k: v for k, v in c.items() if k not in ("g", "q")}
+        record.update({k: [number[v] for v in c.get(k, [])] for k in FACETS})
+        core_claims.append(record)
+    size = text_size(len(claims))
+    parts = [[[c["g"], c["q"]] for c in claims[i:i + size]] for i in range(0, len(claims), size)]
+    core = {**index, "version": 2, "values": values, "claims": core_claims,
+            "text": {"parts": len(parts), "size": size}}
+    files = {"search-index.js": "window.dprkSearch=" + _json(core) + ";\n"}
+    for k, part in enumerate(parts):
+        files[f"{TEXT_FOLDER}/{k}.js"] = f"(window.dprkSearchText=window.dprkSearchText||{{}})[{k}]={_json(part)};\n"
+    return files
+
+
 def index_script(index: dict[str, Any]) -> str:
-    """The index as a script that sets ``window.dprkSearch`` (loads from ``file://`` too)."""
-    body = json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
-    return "window.dprkSearch=" + body.replace("</", "<\\/") + ";\n"
+    """The whole index as one script that sets ``window.dprkSearch`` (glosses and quotes inline; the site
+    ships :func:`index_files` instead)."""
+    return "window.dprkSearch=" + _json(index) + ";\n"

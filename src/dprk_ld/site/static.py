@@ -76,7 +76,7 @@ class StaticSite:
                                   ("relations", site.relations_page)):
             self.write(f"{name}.html", render_page(self.links(f"{name}.html")))
         self.write("relations.svg", site.relations_svg(self.links("relations.svg")))
-        for name in browse.ASSETS:  # the claim browser's and the picture's scripts, and the search index
+        for name in browse.asset_names(site):  # the scripts of the browser and the pictures, the search index
             self.write(name, browse.asset(site, name))
         self.progress("site: canned queries")
         self.queries(dataset)

@@ -23,11 +23,47 @@
   function label(key) { var l = data.labels[key]; return l ? l[0] : key; }
   function href(id) { return pattern.replace("__ID__", id); }
 
+  // the index in parts (site/search.py index_files): facet values as numbers into data.values, and the
+  // glosses and quotes in search-text/N.js, loaded when a search has words or a claim on the page needs them
+  if (data.values) {
+    data.claims.forEach(function (c) {
+      data.facets.forEach(function (f) { c[f[0]] = (c[f[0]] || []).map(function (i) { return data.values[i]; }); });
+    });
+  }
+  var text = data.text || { parts: 0, size: 1 }, textAt = root.getAttribute("data-text") || "search-text";
+  var asked = {}, loaded = 0, failed = 0, redraw = null;
+  window.dprkSearchText = window.dprkSearchText || {};
   // searchable text per record, by field weight
-  data.claims.forEach(function (c) {
+  function fields(c) {
     c._fields = [[words(c.t.join(" ")), 3], [words(c.g), 1.5], [words(c.q.join(" ")), 1]];
+  }
+  data.claims.forEach(function (c, n) {
+    c._n = n;
+    if (text.parts) { c.g = ""; c.q = []; }
+    fields(c);
   });
   data.entities.forEach(function (e) { e._fields = [[words(e.t.join(" ")), 3]]; });
+  function attach(k) {
+    (window.dprkSearchText[k] || []).forEach(function (row, i) {
+      var c = data.claims[k * text.size + i];
+      if (c) { c.g = row[0]; c.q = row[1]; fields(c); }
+    });
+  }
+  function need(parts) {  // load text parts (each once); the list is drawn again when they arrive
+    parts.forEach(function (k) {
+      if (asked[k]) return;
+      asked[k] = true;
+      var script = document.createElement("script");
+      script.src = textAt + "/" + k + ".js";
+      script.onload = function () { attach(k); loaded++; later(); };
+      script.onerror = function () { failed++; later(); };
+      document.body.appendChild(script);
+    });
+  }
+  function later() {
+    if (!redraw) redraw = setTimeout(function () { redraw = null; render(state); }, 20);
+  }
+  function allParts() { var all = []; for (var k = 0; k < text.parts; k++) all.push(k); return all; }
 
   function score(rec, terms) {
     if (!terms.length) return 1;
@@ -142,8 +178,14 @@
     var pages = Math.max(1, Math.ceil(hits.length / PAGE));
     if (state.page > pages) state.page = pages;
     var shown = hits.slice((state.page - 1) * PAGE, state.page * PAGE);
+    if (terms.length) need(allParts());
+    need(shown.map(function (p) { return Math.floor(p[1]._n / text.size); }));
+    var pending = terms.length && loaded + failed < text.parts;
     els.summary.textContent = hits.length + " of " + data.claims.length + " claims" +
-      (state.q ? ' matching "' + state.q + '"' : "") + (pages > 1 ? " · page " + state.page + " of " + pages : "");
+      (state.q ? ' matching "' + state.q + '"' : "") + (pages > 1 ? " · page " + state.page + " of " + pages : "") +
+      (pending ? " · searching glosses and quotes (" + loaded + " of " + text.parts + " parts)…" : "") +
+      (failed ? " · " + failed + " part(s) of the text index did not load" : "");
+    els.summary.setAttribute("data-pending", pending ? "true" : "false");
     els.results.innerHTML = shown.map(function (p) {
       var c = p[1];
       var quote = c.q.find(function (q) { return terms.some(function (t) { return fold(q).indexOf(t) >= 0; }); });
