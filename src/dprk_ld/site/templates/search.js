@@ -30,7 +30,7 @@
       data.facets.forEach(function (f) { c[f[0]] = (c[f[0]] || []).map(function (i) { return data.values[i]; }); });
     });
   }
-  var text = data.text || { parts: 0, size: 1 }, textAt = root.getAttribute("data-text") || "search-text";
+  var text = data.text || { parts: 0, size: 1 }, textAt = root.getAttribute("data-text-src") || "search-text";
   var asked = {}, loaded = 0, failed = 0, redraw = null;
   window.dprkSearchText = window.dprkSearchText || {};
   // searchable text per record, by field weight
