@@ -23,18 +23,20 @@ def test_the_first_file_has_no_text_and_the_parts_give_it_back_in_order() -> Non
     size, parts = core["text"]["size"], core["text"]["parts"]
     assert sorted(files) == ["search-index.js"] + [f"search-text/{k}.js" for k in range(parts)]
     assert parts == 2 and size == TEXT_MIN  # 131 claims
-    assert all("g" not in c and "q" not in c for c in core["claims"])
+    assert core["columns"] == ["class", "party", "stance", "modality", "rank", "source", "review", "y"]
+    assert "analogi" not in files["search-index.js"]  # a word of quotes only: the text is in the parts
     by_id = {c["id"]: c for c in index["claims"]}
+    order = []
     for k in range(parts):
         rows = parse(files[f"search-text/{k}.js"], f"(window.dprkSearchText=window.dprkSearchText||{{}})[{k}]=")
-        assert isinstance(rows, list)
-        for i, (gloss, quotes) in enumerate(rows):
-            claim = core["claims"][k * size + i]
-            assert [gloss, quotes] == [by_id[claim["id"]]["g"], by_id[claim["id"]]["q"]]
-            assert [core["values"][n] for n in claim["party"]] == by_id[claim["id"]]["party"]
-    dates = [c.get("d") or "9999" for c in core["claims"]]
-    assert dates == sorted(dates)  # the default order: page 1 of the unfiltered list needs one part
-    assert len(files["search-index.js"]) < 0.6 * len(json.dumps(index, ensure_ascii=False))
+        assert isinstance(rows, list) and len(rows) <= size
+        for i, (ident, labels, date, gloss, quotes) in enumerate(rows):
+            claim, facets = by_id[ident], core["claims"][k * size + i]
+            assert [labels, date, gloss, quotes] == [claim["t"], claim.get("d", ""), claim["g"], claim["q"]]
+            assert [core["values"][n] for n in facets[1]] == claim["party"] and facets[-1] == claim.get("y", [])
+            order.append((date or "9999", ident))
+    assert order == sorted(order) and len(order) == len(index["claims"])  # the default display order
+    assert len(files["search-index.js"]) < 0.2 * len(json.dumps(index, ensure_ascii=False))
 
 
 def test_parts_are_at_most_64_and_at_least_100_claims() -> None:

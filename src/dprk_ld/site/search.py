@@ -121,24 +121,22 @@ def text_size(claims: int) -> int:
 
 def index_files(index: dict[str, Any]) -> dict[str, str]:
     """The index as script files: ``search-index.js`` (read by every visit of the claim browser) and
-    ``search-text/N.js`` (the glosses and quotes, read only when needed).
+    ``search-text/N.js`` (each claim's id, labels, first date, gloss and quotes; read only when needed).
 
-    The first has what the facets and the result list need for every claim — id, labels, facet values
-    (as numbers into one ``values`` table), years, first date — in the default display order (first date,
-    then id), plus the entities; the text parts hold ``[gloss, quotes]`` per claim in the same order,
-    :func:`text_size` claims each. ``search.js`` loads every part once a search has words (the quotes and
-    glosses are searched), and otherwise only the parts of the claims on the page shown (their glosses)."""
+    The first file holds, per claim and in the default display order (first date, then id), only what the
+    facet counts need: one array ``[class, party, stance, source, modality, rank, review, years]`` whose
+    values are numbers into one ``values`` table; plus the facets, labels and entities. Each text part holds
+    ``[id, labels, first date, gloss, quotes]`` for :func:`text_size` claims in the same order.
+    ``search.js`` loads every part once a search has words, and otherwise only the parts of the claims on
+    the page shown."""
     claims = sorted(index["claims"], key=lambda c: (c.get("d") or "9999", c["id"]))
     values = sorted({v for c in claims for k in FACETS for v in c.get(k, [])})
     number = {v: i for i, v in enumerate(values)}
-    core_claims = []
-    for c in claims:
-        record = {k: v for k, v in c.items() if k not in ("g", "q")}
-        record.update({k: [number[v] for v in c.get(k, [])] for k in FACETS})
-        core_claims.append(record)
+    rows = [[[number[v] for v in c.get(k, [])] for k in FACETS] + [c.get("y", [])] for c in claims]
     size = text_size(len(claims))
-    parts = [[[c["g"], c["q"]] for c in claims[i:i + size]] for i in range(0, len(claims), size)]
-    core = {**index, "version": 2, "values": values, "claims": core_claims,
+    parts = [[[c["id"], c["t"], c.get("d", ""), c["g"], c["q"]] for c in claims[i:i + size]]
+             for i in range(0, len(claims), size)]
+    core = {**index, "version": 2, "values": values, "columns": [*FACETS, "y"], "claims": rows,
             "text": {"parts": len(parts), "size": size}}
     files = {"search-index.js": "window.dprkSearch=" + _json(core) + ";\n"}
     for k, part in enumerate(parts):

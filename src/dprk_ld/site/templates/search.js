@@ -23,30 +23,27 @@
   function label(key) { var l = data.labels[key]; return l ? l[0] : key; }
   function href(id) { return pattern.replace("__ID__", id); }
 
-  // the index in parts (site/search.py index_files): facet values as numbers into data.values, and the
-  // glosses and quotes in search-text/N.js, loaded when a search has words or a claim on the page needs them
-  if (data.values) {
-    data.claims.forEach(function (c) {
-      data.facets.forEach(function (f) { c[f[0]] = (c[f[0]] || []).map(function (i) { return data.values[i]; }); });
-    });
-  }
-  var text = data.text || { parts: 0, size: 1 }, textAt = root.getAttribute("data-text-src") || "search-text";
+  // the index in parts (site/search.py index_files): per claim, its facet values (numbers into data.values)
+  // and years; its id, labels, date, gloss and quotes are in search-text/N.js, loaded when a search has
+  // words or when a claim is on the page shown. Claims come in the default order (first date, then id).
+  var text = data.text, textAt = root.getAttribute("data-text-src") || "search-text";
   var asked = {}, loaded = 0, failed = 0, redraw = null;
   window.dprkSearchText = window.dprkSearchText || {};
-  // searchable text per record, by field weight
-  function fields(c) {
-    c._fields = [[words(c.t.join(" ")), 3], [words(c.g), 1.5], [words(c.q.join(" ")), 1]];
-  }
-  data.claims.forEach(function (c, n) {
-    c._n = n;
-    if (text.parts) { c.g = ""; c.q = []; }
-    fields(c);
+  data.claims = data.claims.map(function (row, n) {
+    var c = { _n: n, _text: false, _fields: [], id: "", t: [], d: "", g: "", q: [] };
+    data.columns.forEach(function (key, i) {
+      if (key === "y") { if (row[i].length) c.y = row[i]; }
+      else c[key] = row[i].map(function (v) { return data.values[v]; });
+    });
+    return c;
   });
   data.entities.forEach(function (e) { e._fields = [[words(e.t.join(" ")), 3]]; });
   function attach(k) {
-    (window.dprkSearchText[k] || []).forEach(function (row, i) {
+    (window.dprkSearchText[k] || []).forEach(function (r, i) {
       var c = data.claims[k * text.size + i];
-      if (c) { c.g = row[0]; c.q = row[1]; fields(c); }
+      if (!c) return;
+      c.id = r[0]; c.t = r[1]; c.d = r[2]; c.g = r[3]; c.q = r[4]; c._text = true;
+      c._fields = [[words(c.t.join(" ")), 3], [words(c.g), 1.5], [words(c.q.join(" ")), 1]];  // by weight
     });
   }
   function need(parts) {  // load text parts (each once); the list is drawn again when they arrive
@@ -132,7 +129,7 @@
     data.claims.forEach(function (c) { var s = score(c, terms); if (s) scored.push([s, c]); });
     var hits = scored.filter(function (p) { return passes(p[1], state, null); });
     hits.sort(function (a, b) {
-      return b[0] - a[0] || (a[1].d || "9999").localeCompare(b[1].d || "9999") || a[1].id.localeCompare(b[1].id);
+      return b[0] - a[0] || a[1]._n - b[1]._n;  // the index's order: first date, then id
     });
     // facets: counts among the claims matching the text and every *other* facet
     var html = "";
@@ -180,14 +177,16 @@
     var shown = hits.slice((state.page - 1) * PAGE, state.page * PAGE);
     if (terms.length) need(allParts());
     need(shown.map(function (p) { return Math.floor(p[1]._n / text.size); }));
-    var pending = terms.length && loaded + failed < text.parts;
+    var pending = terms.length && loaded + failed < text.parts ||
+      failed === 0 && shown.some(function (p) { return !p[1]._text; });
     els.summary.textContent = hits.length + " of " + data.claims.length + " claims" +
       (state.q ? ' matching "' + state.q + '"' : "") + (pages > 1 ? " · page " + state.page + " of " + pages : "") +
-      (pending ? " · searching glosses and quotes (" + loaded + " of " + text.parts + " parts)…" : "") +
+      (pending ? " · loading the text index (" + loaded + " of " + text.parts + " parts)…" : "") +
       (failed ? " · " + failed + " part(s) of the text index did not load" : "");
     els.summary.setAttribute("data-pending", pending ? "true" : "false");
     els.results.innerHTML = shown.map(function (p) {
       var c = p[1];
+      if (!c._text) return '<li class="hit-pending" aria-busy="true">…</li>';
       var quote = c.q.find(function (q) { return terms.some(function (t) { return fold(q).indexOf(t) >= 0; }); });
       return '<li class="hit"><a href="' + esc(href(c.id)) + '">' + esc(c.t[0]) + "</a>" +
         '<div class="meta">' + esc(label(c["class"][0])) + (c.d ? " · " + esc(c.d) : "") + " · " +
