@@ -1,16 +1,18 @@
-"""The search and facet index of the site: one JavaScript file read by ``search.js``, static and live alike.
+"""The search and facet index of the site: JavaScript files read by ``search.js``, static and live alike.
 
 Full-text search and a faceted claim browser need no server and no CDN: :func:`search_index` reads the
 page model into a compact document — every claim with its English and Indonesian labels, our English
 gloss, its verbatim quotes and its facet values (class, party, stance, modality, rank, source article,
-review state, years), and every named entity with its labels and aliases — and :func:`index_script`
-wraps it as ``window.dprkSearch = {...}`` so that a ``<script src>`` loads it even from ``file://``
-(where ``fetch`` of a JSON file is refused). ``static/search.js`` does the matching, counting and
-paging in the browser; the plain claim list in the same page is what a reader without script sees.
+review state, years), and every named entity with its labels and aliases — and :func:`index_files`
+writes it as scripts (``window.dprkSearch = {...}`` and text parts) so that a ``<script src>`` loads it
+even from ``file://`` (where ``fetch`` of a JSON file is refused). ``templates/search.js`` does the
+matching, counting and paging in the browser; the plain claim list in the same page is what a reader
+without script sees.
 
 Why not Pagefind (which runs here, from PyPI): its index is fetched and its engine is WebAssembly, neither
 of which loads from ``file://``, and serve would need a static build at start; our claim facets come
-straight from the data. The index is small: about 1 kB per claim (figures in docs/search.md).
+straight from the data. The first file has ~56 bytes per claim; the text (~500 bytes per claim) is read in
+parts, when needed (figures in docs/search.md).
 """
 
 from __future__ import annotations
