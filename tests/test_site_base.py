@@ -9,6 +9,7 @@ project imports, does).
 from __future__ import annotations
 
 import asyncio
+import json
 import posixpath
 import re
 import subprocess
@@ -19,6 +20,7 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+from reconciliation_schemas import check
 
 from dprk_ld.load import load_project
 from dprk_ld.metadata import project_base, read_metadata
@@ -165,5 +167,22 @@ def test_serve_results_pages_link_the_projects_iris_to_its_own_pages(project: Pa
         assert 'href="/id/claim/embassy"' in answer.text
         canned = call(app, "/queries/claims")
         assert canned.status_code == 200 and 'href="/id/claim/embassy"' in canned.text
+    finally:
+        app.state.service.close()
+
+
+def test_the_reconciliation_service_speaks_for_the_projects_entities(project: Path) -> None:
+    app = create_app(load_project(project))
+    try:
+        manifest = call(app, "/reconcile").json()
+        check("manifest", manifest)
+        assert manifest["identifierSpace"] == BASE + "id/"
+        batch = {"q0": {"query": "Freedonia", "type": "State"}, "q1": {"query": "Ruritania"}}
+        answer = call(app, "/reconcile?queries=" + quote(json.dumps(batch), safe=""))
+        check("reconciliation-result-batch", answer.json())
+        top = {k: v["result"][0] for k, v in answer.json().items()}
+        assert top["q0"]["id"] == "state/FRE" and top["q0"]["match"] and top["q1"]["id"] == "state/RUR"
+        preview = call(app, "/reconcile/preview?id=state/FRE")
+        assert preview.status_code == 200 and "Freedonia" in preview.text
     finally:
         app.state.service.close()

@@ -53,19 +53,20 @@ def short_term(iri: str) -> str:
     return iri
 
 
-def entity_id(iri: str) -> str:
-    """An entity's identifier: its path under the identifier space, else its full IRI."""
-    return iri[len(ID):] if iri.startswith(ID) else iri
+def entity_id(iri: str, ids: str) -> str:
+    """An entity's identifier: its path under the identifier space ``ids`` (the dataset's ``<base>id/``),
+    else its full IRI."""
+    return iri[len(ids):] if iri.startswith(ids) else iri
 
 
-def entity_iri(ident: str) -> str:
+def entity_iri(ident: str, ids: str) -> str:
     """The IRI of an identifier (its inverse: a short id, a full IRI, or a prefixed name such as ``state:RUS``)."""
     if "://" in ident:
         return ident
     prefix, _, rest = ident.partition(":")
     if rest and prefix in PREFIXES:
         return PREFIXES[prefix] + rest
-    return ID + ident
+    return ids + ident
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class EntityIndex:
     properties: dict[str, Term]           # id -> property usable in constraints and extension
     ancestors: dict[str, frozenset[str]]  # class IRI -> itself and every super-class (IRIs)
     type_of: dict[str, str]               # type id -> IRI
+    ids: str                              # the identifier space: the dataset's <base>id/
 
     def type_iris(self, entity: Entity) -> frozenset[str]:
         """Every class the entity belongs to, super-classes included."""
@@ -116,7 +118,7 @@ class EntityIndex:
 
     def label(self, iri: str) -> str:
         """A display name for any IRI: the entity's or term's name, else its identifier."""
-        ident = entity_id(iri)
+        ident = entity_id(iri, self.ids)
         if ident in self.entities:
             return self.entities[ident].name
         term = self.types.get(short_term(iri)) or self.properties.get(short_term(iri))
@@ -201,7 +203,8 @@ def build_index(dataset: Dataset) -> EntityIndex:
         if not names.get(iri):
             continue
         labels = [(t, lang) for t, lang, k in names[iri] if k == "label"] or [(t, lang) for t, lang, _ in names[iri]]
-        entity = Entity(iri, entity_id(iri), _pick(labels), names[iri], _pick(descriptions[iri]), sorted(tlist),
+        entity = Entity(iri, entity_id(iri, dataset.base + "id/"), _pick(labels), names[iri], _pick(descriptions[iri]),
+                        sorted(tlist),
                         {k: v for k, v in props[iri].items()})
         for value in props[iri].get("wikidata", []):
             if value.ref and value.ref.startswith(WIKIDATA_ENTITY):
@@ -227,4 +230,5 @@ def build_index(dataset: Dataset) -> EntityIndex:
     prop_terms = {short_term(p): Term(p, short_term(p), *term_names[p]) for p in sorted(used_props)}
     for ident, (name, description) in COMPUTED.items():
         prop_terms[ident] = Term("", ident, name, description)
-    return EntityIndex(entities, type_terms, prop_terms, full, {t.id: t.iri for t in type_terms.values()})
+    return EntityIndex(entities, type_terms, prop_terms, full, {t.id: t.iri for t in type_terms.values()},
+                       dataset.base + "id/")

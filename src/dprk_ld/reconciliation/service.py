@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import RequestError
-from ..namespaces import ID, ONTOLOGY_NS
+from ..namespaces import ONTOLOGY_NS
 from .index import COMPUTED, Entity, EntityIndex, Value, entity_id, entity_iri, short_term
 from .names import normalise, prefix_match, score_name
 
@@ -38,7 +38,7 @@ def manifest(index: EntityIndex, service_url: str, site_url: str, name: str, ver
     return {
         "versions": ["0.2"],
         "name": name,
-        "identifierSpace": ID,
+        "identifierSpace": index.ids,
         "schemaSpace": ONTOLOGY_NS,
         "serviceVersion": version,
         "view": {"url": site + "/id/{{id}}"},
@@ -71,13 +71,13 @@ def _type_json(index: EntityIndex, ident: str) -> dict[str, Any]:
     return out
 
 
-def _type_ids(raw: Any) -> list[str]:
+def _type_ids(index: EntityIndex, raw: Any) -> list[str]:
     values = raw if isinstance(raw, list) else [raw] if raw else []
     out = []
     for value in values:
         if not isinstance(value, str):
             raise RequestError("a type is given by its identifier, a string", 400)
-        out.append(short_term(entity_iri(value)) if (":" in value) else value)
+        out.append(short_term(entity_iri(value, index.ids)) if (":" in value) else value)
     return out
 
 
@@ -97,11 +97,11 @@ class _Scored:
     mismatch: bool
 
 
-def _norm_value(pid: str, raw: Any) -> tuple[str, str | None]:
+def _norm_value(index: EntityIndex, pid: str, raw: Any) -> tuple[str, str | None]:
     """A constraint value as (comparison text, referenced entity IRI or None)."""
     if isinstance(raw, dict):
         ident = str(raw.get("id", ""))
-        return normalise(str(raw.get("name", ident))), entity_iri(ident) if ident else None
+        return normalise(str(raw.get("name", ident))), entity_iri(ident, index.ids) if ident else None
     text = str(raw).strip()
     if pid == "qid":
         text = text.rsplit("/", 1)[-1].removeprefix("wd:")
@@ -113,9 +113,9 @@ def _value_matches(index: EntityIndex, pid: str, want: tuple[str, str | None], v
     if ref is not None:
         return value.ref == ref
     if value.ref is not None:
-        target = index.entities.get(entity_id(value.ref))
+        target = index.entities.get(entity_id(value.ref, index.ids))
         candidates = [n for n, _, _ in target.names] if target else []
-        candidates += [entity_id(value.ref), value.ref]
+        candidates += [entity_id(value.ref, index.ids), value.ref]
         return any(normalise(c) == text for c in candidates)
     return normalise(value.text) == text
 
@@ -134,7 +134,7 @@ def _score(index: EntityIndex, entity: Entity, query: str, constraints: list[tup
     matched = mismatched = 0
     for pid, values in constraints:
         have = entity.properties.get(pid, [])
-        wants = [_norm_value(pid, v) for v in values]
+        wants = [_norm_value(index, pid, v) for v in values]
         hit = any(_value_matches(index, pid, w, h) for w in wants for h in have)
         features.append({"id": f"property_{pid}", "value": hit})
         if hit:
@@ -148,7 +148,7 @@ def _score(index: EntityIndex, entity: Entity, query: str, constraints: list[tup
     return _Scored(entity, round(score, 2), features, mismatched > 0)
 
 
-def _constraints(raw: Any) -> list[tuple[str, list[Any]]]:
+def _constraints(index: EntityIndex, raw: Any) -> list[tuple[str, list[Any]]]:
     if raw is None:
         return []
     if not isinstance(raw, list):
@@ -158,7 +158,7 @@ def _constraints(raw: Any) -> list[tuple[str, list[Any]]]:
         if not isinstance(item, dict) or "pid" not in item or "v" not in item:
             raise RequestError("each property constraint needs 'pid' and 'v'", 400)
         v = item["v"]
-        out.append((short_term(entity_iri(item["pid"])) if "://" in str(item["pid"]) else str(item["pid"]),
+        out.append((short_term(entity_iri(item["pid"], index.ids)) if "://" in str(item["pid"]) else str(item["pid"]),
                     v if isinstance(v, list) else [v]))
     return out
 
@@ -170,7 +170,7 @@ def reconcile_one(index: EntityIndex, query: dict[str, Any]) -> dict[str, Any]:
     text = query.get("query", "")
     if not isinstance(text, str):
         raise RequestError("'query' must be a string", 400)
-    constraints = _constraints(query.get("properties"))
+    constraints = _constraints(index, query.get("properties"))
     if not text.strip() and not constraints:
         raise RequestError("a reconciliation query needs 'query' or 'properties'", 400)
     limit = query.get("limit", DEFAULT_LIMIT)
@@ -178,7 +178,7 @@ def reconcile_one(index: EntityIndex, query: dict[str, Any]) -> dict[str, Any]:
         raise RequestError("'limit' must be a positive number", 400)
     strict = query.get("type_strict", "any")
     scored = [_score(index, e, text, constraints)
-              for e in _candidates(index, _type_ids(query.get("type")), strict)]
+              for e in _candidates(index, _type_ids(index, query.get("type")), strict)]
     scored = sorted((s for s in scored if s.score >= MIN_SCORE), key=lambda s: (-s.score, s.entity.id))
     result = []
     for i, s in enumerate(scored[: int(limit)]):
@@ -201,7 +201,8 @@ def reconcile(index: EntityIndex, batch: Any) -> dict[str, Any]:
 def suggest_entities(index: EntityIndex, prefix: str, types: Any = None, cursor: int = 0,
                      limit: int = 10) -> dict[str, Any]:
     """Entities one of whose names starts with ``prefix`` (or has a word that does)."""
-    found = [e for e in _candidates(index, _type_ids(types)) if any(prefix_match(prefix, n) for n, _, _ in e.names)]
+    found = [e for e in _candidates(index, _type_ids(index, types))
+             if any(prefix_match(prefix, n) for n, _, _ in e.names)]
     found.sort(key=lambda e: (-max(score_name(prefix, n).score for n, _, _ in e.names), e.id))
     return {"result": [{"id": e.id, "name": e.name, "description": describe(index, e),
                         "notable": [{"id": short_term(t), "name": index.label(t)} for t in e.types]}
@@ -229,7 +230,7 @@ def _property_json(pid: str, index: EntityIndex) -> dict[str, Any]:
 
 def propose_properties(index: EntityIndex, type_id: str | None, limit: int | None = None) -> dict[str, Any]:
     """The properties the entities of a type have (identifiers and relations first)."""
-    members = _candidates(index, _type_ids(type_id))
+    members = _candidates(index, _type_ids(index, type_id))
     used = {pid for e in members for pid in e.properties}
     order = [p for p in COMPUTED if p in used] + sorted(p for p in used if p not in COMPUTED)
     props = [_property_json(p, index) for p in order if p in index.properties][: limit or None]
@@ -243,7 +244,7 @@ def propose_properties(index: EntityIndex, type_id: str | None, limit: int | Non
 
 def _cell(index: EntityIndex, value: Value) -> dict[str, Any]:
     if value.ref is not None:
-        return {"id": entity_id(value.ref), "name": index.label(value.ref)}
+        return {"id": entity_id(value.ref, index.ids), "name": index.label(value.ref)}
     kind = (value.datatype or "").rsplit("#", 1)[-1]
     if kind in ("integer", "int", "long", "nonNegativeInteger"):
         return {"int": int(value.text)}
@@ -273,7 +274,7 @@ def extend(index: EntityIndex, query: Any) -> dict[str, Any]:
         meta.append({"id": pid, "name": term.name if term else pid})
     rows: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for ident in query["ids"]:
-        entity = index.entities.get(entity_id(entity_iri(str(ident))))
+        entity = index.entities.get(entity_id(entity_iri(str(ident), index.ids), index.ids))
         rows[str(ident)] = {pid: [_cell(index, v) for v in (entity.properties.get(pid, []) if entity else [])]
                                    [: limit or None] for pid, limit in props}
     return {"meta": meta, "rows": rows}
@@ -281,7 +282,7 @@ def extend(index: EntityIndex, query: Any) -> dict[str, Any]:
 
 def preview(index: EntityIndex, ident: str, site_url: str) -> str:
     """A small HTML page describing one entity, for OpenRefine's preview pane."""
-    entity = index.entities.get(entity_id(entity_iri(ident)))
+    entity = index.entities.get(entity_id(entity_iri(ident, index.ids), index.ids))
     if entity is None:
         raise RequestError(f"no entity {ident!r} in this dataset", 404)
     esc = html.escape
