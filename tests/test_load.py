@@ -57,3 +57,24 @@ def test_environment_variable_chooses_the_project(monkeypatch):
 def test_bundled_project_is_the_checkout():
     root = bundled_root()
     assert (root / "ontology").is_dir() and (root / "data").is_dir()
+
+
+def test_locate_many_agrees_with_the_full_index():
+    """find_subjects (one pass, for wanted IRIs only) gives each IRI the line the full index gives it:
+    prefixed and full IRIs, first occurrence, across files, unknown IRIs left out."""
+    from dprk_ld.load import Location, find_subjects, index_subjects
+
+    ds = load_project(bundled_root())
+    full: dict[str, Location] = {}
+    texts = [(f.path.read_text(encoding="utf-8"), f.relpath) for f in ds.files.values()]
+    for text, rel in texts:
+        index_subjects(text, rel, full)
+    todo = set(full) | {"http://example.org/never-a-subject"}
+    found: dict[str, Location] = {}
+    for text, rel in texts:
+        find_subjects(text, rel, todo, found)
+    assert found == full and todo == {"http://example.org/never-a-subject"}
+    text = "@prefix ex: <http://e/> .\n\nex:a ex:p ex:b .\n<http://e/b> ex:p 1 .\n  ex:c ex:p 2 .\nex:a ex:q 3 .\n"
+    found = {}
+    find_subjects(text, "t.ttl", {"http://e/a", "http://e/b", "http://e/c"}, found)
+    assert found == {"http://e/a": Location("t.ttl", 3), "http://e/b": Location("t.ttl", 4)}
