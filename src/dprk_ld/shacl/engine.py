@@ -11,6 +11,7 @@ constraint is then one query over all focus nodes at once (:mod:`dprk_ld.shacl.p
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -49,6 +50,7 @@ class Validator(Planner):
         self.sets_graph = ox.NamedNode(f"urn:x-fastshacl:sets:{uuid.uuid4().hex}")
         self.class_sets: dict[str, str] = {}  # class IRI -> set IRI (its instances, subclasses included)
         self.set_sizes: dict[str, int] = {}
+        self.set_ids = itertools.count()
         self.focus_sets: dict[Node, str] = {}  # top-level shape node -> its focus set IRI
         hier = graphs + ([ox.NamedNode(ontology)] if ontology else [])
         self.children: dict[str, set[str]] = defaultdict(set)
@@ -70,12 +72,15 @@ class Validator(Planner):
 
     def node_set(self, query: str) -> str:
         """Materialise the nodes ``query`` (a SELECT of one variable) returns as a new set; its IRI."""
-        key = ox.NamedNode(f"urn:x-fastshacl:set:{len(self.set_sizes)}")
+        key = ox.NamedNode(f"urn:x-fastshacl:set:{next(self.set_ids)}")  # next(): atomic, queries run on threads
         rows = solutions(self.store.query(query, default_graph=self.graphs))
         quads = [ox.Quad(key, HAS, row[0], self.sets_graph) for row in rows]
         self.store.extend(quads)
         self.set_sizes[key.value] = len(quads)
         return key.value
+
+    def set_size(self, key: str) -> int:
+        return self.set_sizes[key]
 
     def in_set(self, key: str, var: str) -> str:
         """Pattern: ``var`` is in the node set ``key``."""
@@ -99,7 +104,8 @@ class Validator(Planner):
         else:
             key = self.node_set(q.select(["?x"], q.union(p("?x") for p in parts), distinct=True))
         self.focus_sets[s.node] = key
-        return make_focus(lambda var: q.group(self.in_set(key, var)), big=self.set_sizes[key] >= HASH_MIN)
+        size = self.set_sizes[key]
+        return make_focus(lambda var: q.group(self.in_set(key, var)), big=size >= HASH_MIN, size=size)
 
     def run(self, tasks: list[Task], threads: int) -> list[ShaclResult]:
         """Run the compiled queries on a thread pool (measured: pyoxigraph keeps the GIL while results
@@ -123,7 +129,8 @@ class Validator(Planner):
 
     def rows(self, query: Query) -> list[Row] | list[NamedRow]:
         """The rows of ``query``: lists of N-Triples terms (None: unbound); distinct dicts if ``named``."""
-        res = solutions(self.store.query(query.text, default_graph=self.graphs))
+        text = query.prepare(self) if query.prepare is not None else query.text
+        res = solutions(self.store.query(text, default_graph=self.graphs))
         rows: list[Row] = [[ox_nt(t) if t is not None else None for t in row] for row in res]
         if not query.named:
             return rows

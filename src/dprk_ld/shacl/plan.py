@@ -13,7 +13,7 @@ value nodes come from a subquery over the path (:func:`.components.base.values_p
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
@@ -23,13 +23,16 @@ from rdflib.term import Node
 
 from . import sparql as q
 from .components import KNOWN, REGISTRY, Hit, Query, custom_components
-from .components.base import Row, cond_query, path_scan, values_pattern
+from .components.base import Context, Row, cond_query, path_scan, values_pattern
 from .errors import Unsupported
 from .shapes import PASSIVE, Shape, read_shape
 from .sparql import Focus, empty_focus, nodes_of, values_of
 from .sparql import focus as make_focus
 
 _TRUE = '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>'
+#: :meth:`Planner.value_first` walks back from the violating values when there are at most this many
+#: per focus node (walking back from a value costs about what walking forward from a focus node does)
+VALUE_FIRST_RATIO = 1.0
 
 
 @dataclass
@@ -73,6 +76,15 @@ class Planner:
         raise NotImplementedError
 
     def member(self, c: str, var: str) -> str:  # pragma: no cover - provided by the engine
+        raise NotImplementedError
+
+    def node_set(self, query: str) -> str:  # pragma: no cover - provided by the engine
+        raise NotImplementedError
+
+    def in_set(self, key: str, var: str) -> str:  # pragma: no cover - provided by the engine
+        raise NotImplementedError
+
+    def set_size(self, key: str) -> int:  # pragma: no cover - provided by the engine
         raise NotImplementedError
 
     def shape(self, node: Node) -> Shape:
@@ -198,14 +210,15 @@ class Planner:
                     opts.append(q.optional(q.subselect(["?v", f"(true AS ?__c{i})"], self.member(cls, "?v"))))
                     c = f"!BOUND(?__c{i})"
                 binds.append(q.bind(f"COALESCE({c}, false)", b))
-            text = q.select(["?f", "?v", *flags], values_pattern(m.focus, m.shape, m.focus.big), *opts, *binds,
-                            q.filter_(q.any_of(flags)), distinct=True)
+            checks = [*opts, *binds, q.filter_(q.any_of(flags))]
+            text = q.select(["?f", "?v", *flags], values_pattern(m.focus, m.shape, m.focus.big), *checks,
+                            distinct=True)
 
             def flagged(row: Row, conds: list[tuple[Shape, str, str, str | None]] = m.conds) -> list[Hit]:
                 assert row[0] is not None  # ?f is bound in every row
                 return [Hit(row[0], row[1], component=ci, shape=s)
                         for (s, ci, _, _), b in zip(conds, row[2:], strict=True) if b == _TRUE]
-            out.append((m.shape, Query("", text, flagged)))
+            out.append((m.shape, Query("", text, flagged, prepare=self.value_first(m, flags, checks, text))))
         if m.counts:
             having = q.any_of([f"COUNT(DISTINCT ?v) {op} {n}" for _, _, op, n in m.counts])
             text = q.select(["?f", "(COUNT(DISTINCT ?v) AS ?n)"], m.focus("?f"),
@@ -218,6 +231,40 @@ class Planner:
                         if (n < k if op == "<" else n > k)]
             out.append((m.shape, Query("", text, counted)))
         return out
+
+    def value_first(self, m: Merged, flags: list[str], checks: list[str], text: str
+                    ) -> Callable[[Context], str] | None:
+        """For the value conditions of a large focus set on a closure path (``X+``, ``X*``), a plan that
+        starts from the values: the candidate values (one step of ``X`` from anywhere, plus the focus
+        nodes for ``X*``) that violate a condition are materialised first, then walked back to the focus
+        nodes, ``?f X+ ?v`` with ``?v`` bound. Walking forward from every focus node enumerates every
+        (focus, value) pair instead (1M triples, 30k focus nodes on ``ex:part+``: 33 s, for no result).
+        Used when there are fewer violating values than focus nodes, else ``text`` (forward)."""
+        path = m.shape.path
+        if not m.focus.big or m.focus.size is None or path is None or not path.endswith(("+", "*")):
+            return None
+        step = path[:-1]
+        scan = path_scan(step, "?__x", "?v")
+        if scan is None and step.startswith("(") and step.endswith(")"):
+            scan = path_scan(step[1:-1], "?__x", "?v")  # (^<p>)
+        if scan is None:
+            return None
+        cand = q.subselect(["?v"], scan, distinct=True)
+        if path.endswith("*"):
+            cand = q.union([cand, q.group(m.focus("?v"))])
+        bad = q.select(["?v"], q.subselect(["?v"], cand, distinct=True), *checks)
+        size, focus = m.focus.size, m.focus
+
+        def prepare(ctx: Context) -> str:
+            key = ctx.node_set(bad)
+            if ctx.set_size(key) > size * VALUE_FIRST_RATIO:
+                return text
+            walk = q.group(ctx.in_set(key, "?v"), q.triple("?f", step + "+", "?v"))
+            if path.endswith("*"):
+                walk = q.union([walk, q.group(ctx.in_set(key, "?v"), q.bind("?v", "?f"))])
+            return q.select(["?f", "?v", *flags], focus("?f"), q.subselect(["?f", "?v"], walk), *checks,
+                            distinct=True)
+        return prepare
 
     def fail_focus(self, s: Shape, focus: Focus) -> Focus:
         """The nodes among those of ``focus`` that do not conform to ``s`` (all in SPARQL)."""

@@ -107,21 +107,23 @@ class Focus:
     key are the same set); ``big``: a large set, whose joins are better hashed than looked up per node;
     ``depth``: nesting depth (nested patterns use a fresh variable per depth); ``derivations(var, w)``:
     for the value nodes of a parent with a path, a pattern binding ``var`` to each focus node and ``w``
-    to the number of times it is validated (see :func:`values_of`); None: each node once."""
+    to the number of times it is validated (see :func:`values_of`); None: each node once; ``size``:
+    the number of nodes, when known (a materialised set)."""
 
     key: str
     render: Callable[[str], str] = field(compare=False, hash=False)
     big: bool = field(default=False, compare=False, hash=False)
     depth: int = field(default=0, compare=False, hash=False)
     derivations: Callable[[str, str], str] | None = field(default=None, compare=False, hash=False)
+    size: int | None = field(default=None, compare=False, hash=False)
 
     def __call__(self, var: str) -> str:
         return self.render(var)
 
 
 def focus(render: Callable[[str], str], big: bool = False, depth: int = 0,
-          derivations: Callable[[str, str], str] | None = None) -> Focus:
-    return Focus(render(KEY_VAR), render, big, depth, derivations)
+          derivations: Callable[[str, str], str] | None = None, size: int | None = None) -> Focus:
+    return Focus(render(KEY_VAR), render, big, depth, derivations, size)
 
 
 def values_of(parent: Focus, path: str | None) -> Focus:

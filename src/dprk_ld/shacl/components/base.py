@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
 
 from rdflib import Graph, URIRef
@@ -53,13 +53,16 @@ Decode = str | Callable[[Row], list[Hit]] | Callable[[NamedRow], list[Hit]]
 class Query:
     """A SELECT; ``decode`` turns a row into hits; ``named``: ``decode`` gets rows as distinct dicts by
     variable name (else lists in projection order); ``repeats``: a SELECT ``?n ?w`` of the focus nodes
-    validated ``?w`` > 1 times, whose hits count that often (:func:`.sparql.repeats`)."""
+    validated ``?w`` > 1 times, whose hits count that often (:func:`.sparql.repeats`). ``prepare``: an
+    engine that can materialise node sets may call it (with itself) for a text answering the same,
+    planned from the data (else ``text``)."""
 
     component: str
     text: str
     decode: Decode = "fv"
     named: bool = False
     repeats: str | None = None
+    prepare: Callable[[Context], str] | None = field(default=None, compare=False)
 
 
 class Context(Protocol):
@@ -75,6 +78,9 @@ class Context(Protocol):
     def pairs(self, focus: Focus, s: Shape, v: str = "?v") -> str: ...
     def fresh(self) -> str: ...
     def shapes_graph(self) -> str: ...
+    def node_set(self, query: str) -> str: ...
+    def in_set(self, key: str, var: str) -> str: ...
+    def set_size(self, key: str) -> int: ...
 
 
 class Component:
