@@ -13,6 +13,7 @@ value nodes come from a subquery over the path (:func:`.components.base.values_p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -28,8 +29,11 @@ from .errors import Unsupported
 from .shapes import PASSIVE, Shape, read_shape
 from .sparql import Focus, empty_focus, nodes_of, values_of
 from .sparql import focus as make_focus
+from .terms import integer, sparql_term
 
 _TRUE = '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>'
+#: the value node variable of a condition (renamed when a condition is inlined on another variable)
+_VAR_V = re.compile(r"\?v\b")
 #: :meth:`Planner.value_first` walks back from the violating values when there are at most this many
 #: per focus node (walking back from a value costs about what walking forward from a focus node does)
 VALUE_FIRST_RATIO = 1.0
@@ -297,11 +301,46 @@ class Planner:
                 if comp in PASSIVE or comp == SH.flags:
                     continue
                 for a in args:
-                    c = self.condition(m, comp, a)
+                    c = self.property_fails(self.shape(a)) if comp == SH.property else self.condition(m, comp, a)
                     if c is None:
                         return None
                     conds.append(f"COALESCE({c}, false)")
         return "(" + q.any_of(conds) + ")"
+
+    def property_fails(self, p: Shape) -> str | None:
+        """Condition: ``?v`` does not conform to property shape ``p`` (nested in a shape under a logical
+        constraint), or None unless ``p`` is value conditions, ``sh:hasValue`` and ``sh:minCount 1`` on a
+        path that cannot be empty. Inlined as ``EXISTS`` lookups on ``?v``, the logical constraint is one
+        pass over its focus nodes instead of nested node sets joined by MINUS (1M triples, our
+        ``sh:or ( [ sh:not [ sh:property [ ... sh:hasValue ... ] ] ] [ sh:property [ ... sh:minCount 1 ] ] )``
+        on 50k claims: 4.0 s -> 1.2 s, load 9-10 on 2 cores)."""
+        if p.deactivated:
+            return "false"
+        path = p.path
+        if path is None or q.zero_length(path) or any(c.applies(self.g, p) for c in self.custom):
+            return None
+        self.compilable(p)
+        x = self.fresh()
+        parts, conds = [], []
+        with self.visiting(p):
+            for comp, args in p.params.items():
+                if comp in PASSIVE or comp == SH.flags:
+                    continue
+                for a in args:
+                    if comp == SH.minCount and integer(a) <= 1:
+                        if integer(a) == 1:
+                            parts.append(q.not_exists(q.triple("?v", path, x)))
+                        continue
+                    if comp == SH.hasValue:
+                        parts.append(q.not_exists(q.triple("?v", path, sparql_term(a, self.wrap))))
+                        continue
+                    c = self.condition(p, comp, a)
+                    if c is None:
+                        return None
+                    conds.append(f"COALESCE({_VAR_V.sub(x, c)}, false)")
+        if conds:
+            parts.append("EXISTS " + q.group(q.triple("?v", path, x), q.filter_(q.any_of(conds))))
+        return "(" + q.any_of(parts) + ")"
 
 
 def repeated(tasks: list[Task], focus: Focus) -> list[Task]:
