@@ -155,6 +155,7 @@ def main() -> None:
     print(f"{'triples':>9} {'shapes':10} {'engine':8} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'findings':>8}")
     for size in (int(s) for s in a.sizes.split(",")):
         ratios: dict[str, list[float]] = {}
+        per_engine: dict[str, list[dict]] = {}  # "gen fast" -> the rows of every seed
         todo = (["ours"] if "ours" in a.sets else []) + ([f"gen:{k}" for k in range(1, a.seeds + 1)]
                                                          if "gen" in a.sets else [])
         for label in todo:  # each project generated just before it is measured, removed after
@@ -169,6 +170,7 @@ def main() -> None:
                 rows["pyshacl"] = measure("pyshacl", d)
             for eng, r in rows.items():
                 if r:
+                    per_engine.setdefault(f"{'gen' if label.startswith('gen') else label} {eng}", []).append(r)
                     print(f"{triples:>9} {label:10} {eng:8} {r['wall']:8.2f} {r['cpu']:8.2f} {r['rss_mb']:8.0f} "
                           f"{r['findings']:>8}", flush=True)
             fast = rows["fast"]
@@ -182,6 +184,9 @@ def main() -> None:
                     print(f"{'':>9} {label:10} {other}/fast = {ratio:.2f}x wall, {cpu:.2f}x cpu ({same})")
             print(f"{'':>9} load now: {os.getloadavg()[0]:.1f}", flush=True)
             shutil.rmtree(d, ignore_errors=True)
+        for k, rs in per_engine.items():
+            print(f"{size:>9} {k}: median over {len(rs)} shape set(s): wall {_median([r['wall'] for r in rs]):.2f} s, "
+                  f"cpu {_median([r['cpu'] for r in rs]):.2f} s, peak {max(r['rss_mb'] for r in rs):.0f} MB (max)")
         for k, xs in ratios.items():
             each = ", ".join(f"{x:.2f}" for x in xs)
             print(f"{size:>9} {k}: median {_median(xs):.2f}x over {len(xs)} shape set(s) ({each})")
