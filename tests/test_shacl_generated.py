@@ -6,7 +6,8 @@ SPARQL-based constraint component) and data with injected violations. Hypothesis
 (derandomised, so CI runs the same ones every time), with the generator's extra features on
 (``extra=True``: ``sh:equals``, every node kind and blank-node values, ``sh:property`` under property
 shapes, ``sh:qualifiedValueShapesDisjoint``, closures and sequences of inverse and alternative paths,
-nested logical shapes, ``sh:deactivated``). Every field of every result is compared,
+nested logical shapes, ``sh:deactivated``, a component with a SELECT ``sh:propertyValidator`` and an
+optional parameter, SHACL-SPARQL on alternative paths and with ``?path``). Every field of every result is compared,
 multiplicity included (focus, path, value, component, severity, source shape, source constraint),
 and the message wherever the shape or constraint defines one (pyshacl writes its own text otherwise).
 More seeds: ``SHACL_GEN_EXAMPLES=2000 pytest tests/test_shacl_generated.py``.
@@ -71,7 +72,8 @@ def test_generated_shapes_cover_the_components() -> None:
                  "sh:qualifiedValueShapesDisjoint", "sh:deactivated", "sh:severity sh:Info",
                  "sh:property [ sh:path ex:count ; sh:minInclusive", "[ sh:zeroOrMorePath [ sh:inversePath",
                  "( [ sh:inversePath ex:link ] ex:count )", "[ sh:oneOrMorePath [ sh:alternativePath",
-                 "sh:not [ sh:or", "sh:node [ sh:property"):
+                 "sh:not [ sh:or", "sh:node [ sh:property", "sh:propertyValidator", "sh:optional true",
+                 "sh:deactivated true ; sh:select", "SELECT $this ?path ?value"):
         assert term in text, term
 
 
