@@ -186,7 +186,7 @@ def validate_store(
 ) -> Report:
     """Validate the data graphs of ``store`` (default: every graph but the ontology) against ``shapes``.
 
-    ``wrap``: the store holds numeric literals wrapped (:func:`.terms.load_file`, :func:`.terms.graph_to_store`);
+    ``wrap``: the store holds typed literals wrapped (:func:`.terms.load_file`, :func:`.terms.graph_to_store`);
     False for a store loaded as is. ``fallback``: run pyshacl for constraints the compiler cannot
     handle (else they are only listed in :attr:`Report.fallbacks`). ``threads``: concurrent queries.
 
@@ -231,7 +231,7 @@ def _describe(d: Deferred, planner: Planner) -> str:
 def validate_graphs(data: Graph, shapes: Graph, ontology: Graph | None = None) -> Report:
     """Convenience: copy rdflib graphs into a fresh in-memory store and validate.
 
-    Numeric literals are stored wrapped (exact lexical forms kept, see :mod:`.terms`) unless the shapes
+    Typed literals are stored wrapped (exact lexical forms kept, see :mod:`.terms`) unless the shapes
     hold SHACL-SPARQL: a user's query must see plain literals (``?value > 40`` on an xsd:decimal)."""
     store = ox.Store()
     wrap = not any((None, p, None) in shapes for p in (SH.select, SH.ask))

@@ -3,8 +3,9 @@
 Results name every term by its canonical N-Triples form (:func:`nt`, :func:`ox_nt`), so results of
 this engine and of pyshacl compare as plain strings.
 
-oxigraph canonicalises numeric literals ("4.0"^^xsd:decimal -> "4", xsd:byte -> xsd:integer). To keep
-pyshacl's exact terms, :func:`load_file` and :func:`graph_to_store` store literals of these datatypes
+oxigraph canonicalises typed literals ("4.0"^^xsd:decimal -> "4", xsd:byte -> xsd:integer, "1"^^xsd:boolean
+-> "true", dates, times and durations alike). To keep pyshacl's exact terms (RDF terms, as SHACL compares
+them), :func:`load_file` and :func:`graph_to_store` store literals of these datatypes (``WRAPPED``)
 under a wrapped datatype IRI (``WRAP`` + original IRI); results unwrap them and comparisons use
 :func:`val`.
 """
@@ -34,7 +35,11 @@ INT_RANGE: dict[str, tuple[int | None, int | None]] = {
     "unsignedShort": (0, 65535), "unsignedByte": (0, 255),
 }  # fmt: skip
 WRAP = "urn:x-fastshacl:dt:"
-WRAPPED = {XSD_NS + n for n in ["decimal", "double", "float", *INT_RANGE]}
+#: datatypes whose literals Oxigraph's store rewrites in canonical form ("1"^^xsd:boolean as "true",
+#: "2011-01-01T00:00:00.000Z" as "2011-01-01T00:00:00Z", xsd:byte as xsd:integer)
+WRAPPED = {XSD_NS + n for n in ["decimal", "double", "float", "integer", "boolean", "dateTime", "dateTimeStamp",
+                                "date", "time", "duration", "dayTimeDuration", "yearMonthDuration", "gYear",
+                                "gYearMonth", "gMonthDay", "gDay", "gMonth", *INT_RANGE]}
 
 
 def val(var: str, wrap: bool = True) -> str:
