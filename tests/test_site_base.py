@@ -30,8 +30,9 @@ from dprk_ld.serve import create_app
 
 BASE = "https://example.org/mydata/"
 OURS = "https://w3id.org/dprk-ld/"
-#: what a project takes from dprk-ld as it is: the vocabulary it imports, the shapes init copies
-BORROWED = (OURS + "ontology", OURS + "shapes#")
+#: what a project takes from dprk-ld as it is: the vocabulary it imports, the shapes init copies, the
+#: properties of the Wikidata-style view (prop/…, id/property/…)
+BORROWED = (OURS + "ontology", OURS + "shapes#", OURS + "prop/", OURS + "id/property/")
 ARTICLE = "Freedonia opened an embassy in Ruritania on Monday, the foreign ministry of Ruritania said.\n"
 QUOTE = "Freedonia opened an embassy in Ruritania"
 CLAIM = """
@@ -186,3 +187,13 @@ def test_the_reconciliation_service_speaks_for_the_projects_entities(project: Pa
         assert preview.status_code == 200 and "Freedonia" in preview.text
     finally:
         app.state.service.close()
+
+
+def test_the_wikidata_view_mints_its_statements_under_the_projects_base(release: Path) -> None:
+    view = (release / "dumps" / "dprk-ld-wikidata.nq").read_text("utf-8")
+    # the view has the claims of dprk-ld's classes (the project's own EmbassyOpening is not one of them)
+    assert f"<{BASE}id/statement/example-relations>" in view
+    assert f"<{BASE}id/reference/example-relations-c1>" in view
+    assert f"<{BASE}graph/wikidata-view>" in view
+    assert OURS + "id/statement/" not in view and OURS + "id/reference/" not in view and OURS + "graph/" not in view
+    assert (release / "id" / "statement" / "example-relations.html").is_file()

@@ -175,7 +175,11 @@ class _Statement:
 
 
 class _Builder:
-    def __init__(self) -> None:
+    """The view's triples as they are made; ``ids`` is the dataset's ``<base>id/``, under which the view's
+    statement and reference nodes are minted (the property entities and ``prop/`` IRIs are dprk-ld's vocabulary)."""
+
+    def __init__(self, ids: str) -> None:
+        self.ids = ids
         self.triples: set[ox.Triple] = set()
         self.props: set[str] = set()
         self.qualifiers: set[str] = set()
@@ -211,7 +215,7 @@ QID_IRI = re.compile(re.escape(WD) + r"(Q[1-9][0-9]*)")
 def view_triples(dataset: Dataset) -> list[ox.Triple]:
     """The Wikidata-style view of the dataset's claims, as sorted triples."""
     claims, citations, sources = claim_nodes(dataset)
-    b = _Builder()
+    b = _Builder(dataset.base + "id/")
     statements: list[_Statement] = []
     for claim in sorted(claims):
         statements.append(_statement(b, claim, claims[claim], citations, sources))
@@ -224,7 +228,7 @@ def _statement(b: _Builder, claim: str, props: Props, citations: dict[str, Props
                sources: dict[str, Props]) -> _Statement:
     cls = claim_class(props[RDF_TYPE])
     snak = MAIN_SNAKS[cls or "Claim"]
-    node = STATEMENT + _slug(claim)
+    node = b.ids + "statement/" + _slug(claim)
     used: set[tuple[str, str]] = set()
 
     def role_values(roles: tuple[str, ...]) -> list[tuple[str, Term]]:
@@ -265,7 +269,7 @@ def _statement(b: _Builder, claim: str, props: Props, citations: dict[str, Props
             if (name, str(obj)) in used:
                 continue
             if name in CLAIM_LINKS and isinstance(obj, ox.NamedNode):
-                obj = _n(STATEMENT + _slug(obj.value))
+                obj = _n(b.ids + "statement/" + _slug(obj.value))
             if name == "relationStatus" and lexical(obj) in NEGATIVE_STATUSES:
                 negative = True
             b.qualifiers.add(qname)
@@ -277,7 +281,7 @@ def _statement(b: _Builder, claim: str, props: Props, citations: dict[str, Props
 
 
 def _reference(b: _Builder, statement: str, citation: str, fields: Props, sources: dict[str, Props]) -> None:
-    ref = REFERENCE + _slug(citation)
+    ref = b.ids + "reference/" + _slug(citation)
     b.add(statement, PROV + "wasDerivedFrom", ref)
     b.add(ref, RDF_TYPE, WIKIBASE + "Reference")
     b.add(ref, RDFS + "seeAlso", citation)
