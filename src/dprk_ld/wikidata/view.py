@@ -175,8 +175,7 @@ class _Statement:
 
 
 class _Builder:
-    """The view's triples as they are made; ``ids`` is the dataset's ``<base>id/``, under which the view's
-    statement and reference nodes are minted (the property entities and ``prop/`` IRIs are dprk-ld's vocabulary)."""
+    """The view's triples; its statements and references are minted under ``ids``, the dataset's ``<base>id/``."""
 
     def __init__(self, ids: str) -> None:
         self.ids = ids
