@@ -11,7 +11,16 @@ from .. import sparql as q
 from ..shapes import Shape
 from ..sparql import Focus
 from ..terms import integer, is_true, sparql_term, val
-from .base import Component, Context, Query, values_pattern
+from .base import Component, Context, Query, path_scan, values_pattern
+
+
+def without(pattern: str) -> str:
+    """``MINUS`` the focus nodes ``pattern`` binds as ``?f``, found by one scan (a large focus set).
+
+    ``FILTER NOT EXISTS`` looks each focus node up in turn; on a dataset of several graphs (an external
+    store queried with eight ``default-graph-uri``) Oxigraph 0.5 took 7.6 s for 50k claims at 1M triples,
+    this form 0.15 s. Same solutions: every focus row binds ``?f``, the only variable shared."""
+    return q.minus(q.subselect(["?f"], pattern, distinct=True))
 
 
 class MinCountComponent(Component):
@@ -25,7 +34,10 @@ class MinCountComponent(Component):
         n = integer(arg)
         if n == 0:
             return []
-        if n == 1:
+        scan = path_scan(str(s.path)) if n == 1 and focus.big else None
+        if scan is not None:  # hashed: see without()
+            text = q.select(["?f"], focus("?f"), without(scan), distinct=True)
+        elif n == 1:
             text = q.select(["?f"], focus("?f"), q.filter_(q.not_exists(q.path_step("?f", str(s.path), "?v"))),
                             distinct=True)
         else:
@@ -53,6 +65,8 @@ class HasValueComponent(Component):
         t = sparql_term(arg, ctx.wrap)
         if s.path is None:
             cond = q.filter_(f"!sameTerm(?f, {t})")
+        elif focus.big and path_scan(s.path) is not None:  # hashed: see without()
+            cond = without(q.triple("?f", s.path, t))
         else:
             cond = q.filter_(q.not_exists(q.triple("?f", s.path, t)))
             if q.zero_length(s.path):
@@ -102,8 +116,10 @@ class LessThanComponent(Component):
 
     def queries(self, ctx: Context, s: Shape, arg: Node, focus: Focus) -> list[Query]:
         cmp = f"!COALESCE({val('?v', ctx.wrap)} {self.op} {val('?w', ctx.wrap)}, false)"
-        text = q.select(["?f", "?v", "?w"], values_pattern(focus, s), q.triple("?f", sparql_term(arg), "?w"),
-                        q.filter_(cmp), distinct=True)
+        other = q.triple("?f", sparql_term(arg), "?w")
+        if focus.big:  # both sides scanned and hashed, as values_pattern does (1M: 5.4 -> 0.4 s, see without())
+            other = q.subselect(["?f", "?w"], other)
+        text = q.select(["?f", "?v", "?w"], values_pattern(focus, s, focus.big), other, q.filter_(cmp), distinct=True)
         return [Query(self.iri, text)]
 
 
