@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
 from rdflib import Graph
@@ -27,10 +28,10 @@ from rdflib.term import Node
 
 from . import sparql as q
 from .components import Query
-from .engine import HASH_MIN, Validator
+from .engine import HASH_MIN, Validator, decode
 from .errors import Unsupported
 from .plan import Planner, Task
-from .results import Fallback, Report
+from .results import Fallback, Report, ShaclResult
 from .shapes import Shape, target_parts, top_level
 from .sparql import Focus
 from .sparql import focus as make_focus
@@ -80,20 +81,41 @@ class RemoteValidator(Validator):
         return q.union([q.group(typed), q.group(q.values(var, [f"<{n}>" for n in nodes]))])
 
     def focus(self, s: Shape) -> Focus | None:
-        """The focus of top-level shape ``s``: its target patterns as one DISTINCT subquery, sized once."""
+        """The focus of top-level shape ``s``: its target patterns as one subquery, sized once.
+
+        The same query counts its rows with and without ``DISTINCT``: when they are equal the target
+        patterns give no node twice, and the subquery goes without ``DISTINCT`` (every query using it
+        then skips a hash of the whole focus set: 1M triples, 50k claims of 13 classes, 0.29 -> 0.11 s)."""
         parts, _ = target_parts(self.g, s, self.member, self.wrap)
         if not parts:
             return None
 
-        def render(var: str) -> str:
-            return q.subselect([var], q.union(p(var) for p in parts), distinct=True)
+        def pattern(var: str) -> str:
+            return q.union(p(var) for p in parts)
 
-        rows = list(self.select(q.select(["(COUNT(*) AS ?n)"], render("?x"))))
-        size = int(ox_nt(rows[0][0]).split('"')[1]) if rows and rows[0][0] is not None else 0
+        rows = list(self.select(q.select(["(COUNT(*) AS ?n)", "(COUNT(DISTINCT ?x) AS ?d)"], pattern("?x"))))
+        rows_n, size = (_count(rows[0][0]), _count(rows[0][1])) if rows else (0, 0)
+        distinct = rows_n != size
+
+        def render(var: str) -> str:
+            return q.subselect([var], pattern(var), distinct=distinct)
+
         key = f"remote:{len(self.set_sizes)}"
         self.set_sizes[key] = size
         self.focus_sets[s.node] = key
         return make_focus(render, big=size >= HASH_MIN)
+
+    def run(self, tasks: list[Task], threads: int) -> list[ShaclResult]:
+        """As :meth:`Validator.run`, the longest queries sent first (the logical constraints nest the most
+        subqueries and take the longest): fewer idle threads at the end. Results keep the tasks' order."""
+        order = sorted(range(len(tasks)), key=lambda i: -len(tasks[i][1].text))
+        with ThreadPoolExecutor(max(1, threads)) as pool:
+            answers = dict(zip(order, pool.map(lambda i: self.rows(tasks[i][1]), order), strict=True))
+        out = []
+        for i, (s, query) in enumerate(tasks):
+            for row in answers[i]:
+                out += [self.result(s, query.component, h) for h in decode(query.decode, row)]
+        return out
 
     def rows(self, text: str | Query) -> list[list[str | None]]:
         query = text.text if isinstance(text, Query) else text
@@ -101,6 +123,10 @@ class RemoteValidator(Validator):
 
     def shapes_graph(self) -> str:
         raise Unsupported("SHACL-SPARQL reads $shapesGraph, which would need a copy of the shapes in the store")
+
+
+def _count(term: object) -> int:
+    return int(ox_nt(term).split('"')[1]) if term is not None else 0
 
 
 def validate_remote(select: Select, shapes: Graph, hierarchy: Iterable[tuple[str, str]] = (),

@@ -62,44 +62,55 @@ def validate_endpoint(ds: RemoteDataset, *, sources: Path | None = None, checks:
     """Run the selected checks on the dataset in the store (and its small local part); one :class:`Report`."""
     report = Report()
     where = f"on {ds.endpoint.url}"
+    ran: dict[str, tuple[list[Finding], str | None, float]] = {}
 
-    def timed(name: str, func: Callable[[], tuple[list[Finding], str | None]]) -> None:
-        start = time.perf_counter()
-        found, detail = func()
-        report.findings.extend(found)
-        report.checks.append(CheckRun(name, "ran", time.perf_counter() - start, detail))
+    def timed(name: str, func: Callable[[], tuple[list[Finding], str | None]]) -> Callable[[], None]:
+        def go() -> None:
+            start = time.perf_counter()
+            found, detail = func()
+            ran[name] = (found, detail, time.perf_counter() - start)
+        return go
 
-    pool = ThreadPoolExecutor(max_workers=1)
+    def vocab() -> tuple[list[Finding], str]:
+        used = vocabulary.used_terms(ds, ("shapes",))
+        for term, graphs in remote_checks.used_terms(ds).items():
+            used.setdefault(term, set()).update(graphs)
+        return vocabulary.check_vocabulary(ds, used), f"data: {where}"
+
+    def cites() -> tuple[list[Finding], str]:
+        found, stats = remote_checks.citation_findings(ds, sources, remote_checks.hierarchy(ds))
+        report.stats.update(claims=stats.claims, citations=stats.citations)
+        if sources:
+            report.stats["quotes_checked"] = stats.quotes_checked
+        return found, (f"{stats.quotes_checked} quotes checked against {sources}, {where}" if sources
+                       else f"quotes not checked: pass --sources DIR; {where}")
+
+    # the store-side checks other than SHACL run on a side thread while SHACL runs (its own ``threads``):
+    # the store is never left with a core idle while one check waits on its last slow query
+    side = [timed(name, func) for name, func in (("vocabulary", vocab), ("citations", cites),
+                                                 ("queries", lambda: (remote_checks.violation_findings(ds), where)))
+            if name in checks]
+    pool = ThreadPoolExecutor(max_workers=2)
     owl_future, owl_start = None, time.perf_counter()
     if "owl" in checks:
         owl_future = pool.submit(_owl, ds, sample_per_class)
+    side_future = pool.submit(lambda: [go() for go in side])
     try:
-        if "vocabulary" in checks:
-            def vocab() -> tuple[list[Finding], str]:
-                used = vocabulary.used_terms(ds, ("shapes",))
-                for term, graphs in remote_checks.used_terms(ds).items():
-                    used.setdefault(term, set()).update(graphs)
-                return vocabulary.check_vocabulary(ds, used), f"data: {where}"
-            timed("vocabulary", vocab)
         if "ontology" in checks:
-            timed("ontology", lambda: (ontology.check_ontology(ds), "local"))
+            timed("ontology", lambda: (ontology.check_ontology(ds), "local"))()
         if "shapes" in checks:
-            timed("shapes", lambda: (shacl.check_shapes(ds, "auto"), "local"))
+            timed("shapes", lambda: (shacl.check_shapes(ds, "auto"), "local"))()
         if "shacl" in checks:
-            if any(f.check == "shapes" and f.severity == "violation" for f in report.findings):
+            if any(f.check == "shapes" and f.severity == "violation" for f in ran.get("shapes", ([], None, 0.0))[0]):
                 report.checks.append(CheckRun("shacl", "skipped", 0.0, "the shapes themselves are invalid"))
             else:
-                timed("shacl", lambda: _shacl(ds, threads, where))
-        classes = remote_checks.hierarchy(ds) if "citations" in checks else []
-        if "citations" in checks:
-            def cites() -> tuple[list[Finding], str]:
-                found, stats = remote_checks.citation_findings(ds, sources, classes)
-                report.stats.update(claims=stats.claims, citations=stats.citations)
-                if sources:
-                    report.stats["quotes_checked"] = stats.quotes_checked
-                return found, (f"{stats.quotes_checked} quotes checked against {sources}, {where}" if sources
-                               else f"quotes not checked: pass --sources DIR; {where}")
-            timed("citations", cites)
+                timed("shacl", lambda: _shacl(ds, threads, where))()
+        side_future.result()
+        for name in ALL_CHECKS:  # findings in the order of the checks, whichever finished first
+            if name in ran:
+                found, detail, seconds = ran[name]
+                report.findings.extend(found)
+                report.checks.append(CheckRun(name, "ran", seconds, detail))
         if "coverage" in checks and not sources:
             report.checks.append(CheckRun("coverage", "ran", 0.0, "sentences not checked (no --sources)"))
         elif "coverage" in checks:
@@ -107,8 +118,6 @@ def validate_endpoint(ds: RemoteDataset, *, sources: Path | None = None, checks:
                                           "project's files (`dprk-ld validate --check coverage --sources DIR`)"))
             report.findings.append(Finding("warning", "coverage", "the coverage check did not run: it cannot run "
                                            "against a store yet", hint="run it on the project's files"))
-        if "queries" in checks:
-            timed("queries", lambda: (remote_checks.violation_findings(ds), where))
         if owl_future is not None:
             try:
                 found, detail = owl_future.result()

@@ -74,9 +74,11 @@ def used_terms(ds: RemoteDataset) -> dict[str, set[str]]:
         for row in ds.endpoint.select_paged(q):
             used.setdefault(row[0].value, set()).add("")
         return used
-    # one query per position: each is one scan of an index the store keeps (SPO, PSO/POS, OSP)
+    # one query per position: each is one scan of an index the store keeps (SPO, PSO/POS, OSP). The
+    # GROUP BY keeps the string test off the scan: Oxigraph otherwise decodes every quad's term for it
+    # (1M triples, 8 graphs: 4.2-6.1 s per position with the FILTER on the scan, 1.5-2.4 s after the GROUP BY)
     for pattern in ("?t ?p ?o", "?s ?t ?o", "?s ?p ?t"):
-        q = f"SELECT DISTINCT ?g ?t WHERE {{ GRAPH ?g {{ {pattern} }} {flt} }}"
+        q = f"SELECT ?g ?t WHERE {{ {{ SELECT ?g ?t WHERE {{ GRAPH ?g {{ {pattern} }} }} GROUP BY ?g ?t }} {flt} }}"
         for row in ds.endpoint.select_paged(q, named_graphs=ds.data_graphs):
             used.setdefault(row[1].value, set()).add(row[0].value)
     return used
@@ -106,11 +108,13 @@ def citation_findings(ds: RemoteDataset, sources: Path | None, classes: list[tup
                                            graphs)))[0].value)
     stats.citations = int(next(iter(ep.select(f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c a {d}Citation> }}",
                                               graphs)))[0].value)
-    # GROUP BY + HAVING, as the embedded query: the FILTER NOT EXISTS form had not finished after 7 minutes
-    # on 1M triples in pyoxigraph, this one takes 2.9 s
-    uncited = (f"SELECT ?claim WHERE {{ {claims} OPTIONAL {{ ?claim {d}citation> ?c . ?c {d}source> ?src ; "
-               f"{d}quote> ?quote . FILTER(STRLEN(STR(?quote)) > 0) }} }} GROUP BY ?claim "
-               f"HAVING(COUNT(DISTINCT ?c) = 0)")
+    # the claims MINUS the cited ones, each triple pattern its own subquery so that Oxigraph joins them by
+    # hashing: 1M triples, 8 graphs: 1.4 s, against 8.7-20 s for GROUP BY/HAVING over an OPTIONAL (one index
+    # lookup per claim and per citation) and more than 7 minutes for FILTER NOT EXISTS
+    cited = (f"SELECT DISTINCT ?claim WHERE {{ {{ SELECT ?claim ?c WHERE {{ ?claim {d}citation> ?c }} }} "
+             f"{{ SELECT DISTINCT ?c WHERE {{ {{ SELECT ?c WHERE {{ ?c {d}source> ?src }} }} "
+             f"{{ SELECT ?c WHERE {{ ?c {d}quote> ?quote FILTER(STRLEN(STR(?quote)) > 0) }} }} }} }} }}")
+    uncited = f"SELECT DISTINCT ?claim WHERE {{ {claims} MINUS {{ {cited} }} }}"
     findings = [Finding("violation", "citations",
                         f"{short(row[0].value)} has no citation with a source and a non-empty quote",
                         focus=row[0].value,
