@@ -1,11 +1,14 @@
 """Validation where the data is: ``validate --endpoint`` on an Oxigraph server vs the embedded run vs Trav-SHACL.
 
 Usage: python benchmarks/remote.py [--sizes 1000000,10000000] [--embedded-max 2000000] [--travshacl PYTHON]
+                                   [--workdir DIR] [--keep] [--kinds endpoint,embedded]
 
-For each size a project is synthesised (benchmarks/synth.py, 3 injected violations of each kind) and
-loaded into a fresh in-memory Oxigraph server (the ``oxigraph`` wheel's ``oxigraph serve``, as
-tests/servers.py starts it; one named graph per file, POSTed as N-Quads). Then, each in its own
-subprocess (``--run KIND DIR URL``), which reports its wall time and peak RSS (getrusage):
+For each size a project is synthesised (benchmarks/synth.py, 3 injected violations of each kind; the
+synthesis holds the triples in memory: about 8 GB at 10M) and bulk-loaded with the ``oxigraph`` wheel's
+``oxigraph load --location DIR --graph G`` (one named graph per file, as ``dprk-ld load`` lays them out),
+then served by ``oxigraph serve --location DIR`` (RocksDB on disk; at 1M its queries ran faster than an
+in-memory server's). Then, each in its own subprocess (``--run KIND DIR URL``), which reports its wall
+time and peak RSS (VmHWM):
 
 - ``endpoint``: ``dprk-ld validate --endpoint`` with the project's files for file:line (every check
   but owl and coverage: HermiT is local and needs Java; coverage needs the articles);
@@ -15,8 +18,10 @@ subprocess (``--run KIND DIR URL``), which reports its wall time and peak RSS (g
   whose target class has no subclass, their ``sh:minCount``/``sh:maxCount`` on predicate paths),
   compared with our engine on the same reduced shapes (``endpoint-subset``).
 
-The server's peak RSS (VmHWM) is read after each run; the server is restarted per size. Findings
-are compared as sorted (check, severity, focus, path, component, value, file, line) tuples.
+The server's peak RSS (VmHWM) is read after each run; a fresh server (and store) per size. Findings
+are compared as sorted (check, severity, focus, path, component, value, file, line) tuples. The
+project and the store go under ``--workdir`` (default: a temporary directory; 10M triples need about
+5 GB there) and are removed afterwards unless ``--keep``.
 """
 
 from __future__ import annotations
@@ -170,46 +175,52 @@ def main() -> None:
     ap.add_argument("--sizes", default="1000000,10000000")
     ap.add_argument("--embedded-max", type=int, default=2_000_000)
     ap.add_argument("--travshacl", metavar="PYTHON", help="a Python interpreter with travshacl installed")
+    ap.add_argument("--kinds", default="endpoint,embedded", help="runs to make (travshacl adds its two)")
+    ap.add_argument("--workdir", type=Path, help="where projects and stores go (default: a temporary dir)")
+    ap.add_argument("--keep", action="store_true", help="keep the projects and stores")
     ap.add_argument("--run", nargs=3, metavar=("KIND", "DIR", "URL"))
     a = ap.parse_args()
     if a.run:
         print(json.dumps(run_kind(a.run[0], Path(a.run[1]), a.run[2])))
         return
-    import importlib.util
+    import shutil
 
-    import httpx
-    import pyoxigraph as ox
-
-    from dprk_ld.load import load_project
+    from dprk_ld.load import GRAPH_BASE
+    from tests.conftest import benchmark_module
     from tests.servers import free_port, oxigraph_binary, wait_until_up
 
-    spec = importlib.util.spec_from_file_location("synth", HERE / "synth.py")
-    synth = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(synth)  # type: ignore[union-attr]
+    synth = benchmark_module("synth")
+    binary = oxigraph_binary()
+    if binary is None:
+        sys.exit("the oxigraph server is not installed (pip install oxigraph)")
     print(f"uptime: {os.popen('uptime').read().strip()}")
     rows = []
-    for size in [int(s) for s in a.sizes.split(",")]:
-        d = Path(tempfile.mkdtemp(prefix=f"remote{size}-"))
+    work = a.workdir or Path(tempfile.mkdtemp(prefix="remote-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    for size in [int(x) for x in a.sizes.split(",")]:
+        d, db = work / f"project{size}", work / f"store{size}"
+        shutil.rmtree(d, ignore_errors=True)
+        shutil.rmtree(db, ignore_errors=True)
+        t0 = time.perf_counter()
         triples = synth.synth(d, claims=max(1, size // 20), violations=3, seed=1)
+        synth_s = time.perf_counter() - t0
         subset_shapes(d)
+        t0 = time.perf_counter()
+        for f in sorted(d.rglob("*.ttl")):  # the bulk loader, one named graph per file
+            subprocess.run([binary, "load", "--location", str(db), "--file", str(f), "--graph",
+                            GRAPH_BASE + f.relative_to(d).as_posix()], check=True, capture_output=True)
+        load_s = time.perf_counter() - t0
         port = free_port()
-        server = subprocess.Popen([oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        server = subprocess.Popen([binary, "serve", "--location", str(db), "--bind", f"127.0.0.1:{port}"],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         url = f"http://127.0.0.1:{port}/query"
         try:
-            wait_until_up(server, url, "oxigraph", None, 60)
-            t0 = time.perf_counter()
-            ds = load_project(d)
-            for g in ds.files:  # one POST per file: bounded request bodies
-                body = ds.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g))
-                httpx.post(f"http://127.0.0.1:{port}/store", params={"graph": g}, content=body,
-                           headers={"Content-Type": "application/n-triples"}, timeout=3600).raise_for_status()
-            del ds, body
-            load_s = time.perf_counter() - t0
-            print(f"{triples:,} triples: loaded into the server in {load_s:.1f} s "
-                  f"(server {server_hwm_mb(server.pid):.0f} MB)", flush=True)
+            wait_until_up(server, url, "oxigraph", None, 120)
+            disk = sum(x.stat().st_size for x in db.rglob("*") if x.is_file()) / 2**20
+            print(f"{triples:,} triples: synthesised in {synth_s:.0f} s, bulk-loaded in {load_s:.0f} s "
+                  f"(store {disk:,.0f} MB on disk)", flush=True)
             results = {}
-            kinds = ["endpoint"] + (["embedded"] if size <= a.embedded_max else [])
+            kinds = [k for k in a.kinds.split(",") if k != "embedded" or size <= a.embedded_max]
             if a.travshacl:
                 os.environ["TRAVSHACL_PYTHON"] = a.travshacl
                 kinds += ["endpoint-subset", "travshacl"]
@@ -222,18 +233,25 @@ def main() -> None:
                 print(f"  {kind:16} wall {r['wall']:7.1f} s  client {r['rss_mb']:6.0f} MB  server peak "
                       f"{r['server_mb']:6.0f} MB  findings {len(r['findings']):,}  "
                       f"{ {k: v for k, v in r.items() if k in ('checks', 'requests', 'pages')} }", flush=True)
+                print(f"  uptime: {os.popen('uptime').read().strip()}", flush=True)
             same = ("endpoint" in results and "embedded" in results
                     and results["endpoint"]["findings"] == results["embedded"]["findings"])
-            trav = ("travshacl" in results and "endpoint-subset" in results
+            trav_same = ("travshacl" in results and "endpoint-subset" in results
                     and results["travshacl"]["findings"] == results["endpoint-subset"]["findings"])
-            rows.append((triples, results, same, trav))
+            rows.append((triples, results, same, trav_same))
             if "embedded" in results:
                 print(f"  endpoint findings identical to embedded: {same}")
             if "travshacl" in results:
-                print(f"  subset findings identical to Trav-SHACL: {trav}")
+                print(f"  subset findings identical to Trav-SHACL: {trav_same}")
         finally:
             server.terminate()
-            server.wait(timeout=30)
+            server.wait(timeout=60)
+            if not a.keep:
+                shutil.rmtree(d, ignore_errors=True)
+                shutil.rmtree(db, ignore_errors=True)
+                shutil.rmtree(trav(d), ignore_errors=True)
+    if not a.keep and a.workdir is None:
+        shutil.rmtree(work, ignore_errors=True)
     print(f"uptime: {os.popen('uptime').read().strip()}")
     print("\n| triples | run | wall s | client peak MB | server peak MB | findings |")
     print("| ---: | --- | ---: | ---: | ---: | ---: |")

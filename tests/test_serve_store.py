@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
+from dprk_ld.errors import RequestError
 from dprk_ld.load import load_project
 from dprk_ld.project import find_project
 from dprk_ld.query import run_remote
@@ -100,3 +101,27 @@ def test_serve_store_command(store: str, tmp_path: Path) -> None:
         assert r.status_code == 200 and r.json()["boolean"] is True
         page = httpx.get(base + "/", follow_redirects=True)
         assert page.status_code == 200 and "<html" in page.text
+
+
+#: not /ontology: its owl:unionOf lists are blank nodes, which a store cannot be asked about again
+#: (docs/scale.md: a page shows a blank node's triples only when they come with its parent's query)
+PAGES = ("/", "/claims", "/entities", "/sources", "/timeline", "/relations", "/search-index.js", "/id/",
+         "/id/state/", "/prop/", "/id/state/RUS")
+
+
+def test_pages_are_the_embedded_ones(store: str) -> None:
+    """Under --store the site reads through its own model (no capped scans, claims fetched a thousand per
+    request): every page, namespace and list alike, is byte for byte the embedded server's."""
+    embedded = create_app(load_project(FIXTURE))
+    remote = create_app(store_dataset(store + "/query", find_project(FIXTURE)))
+    for path in PAGES:
+        a, b = call(embedded, "GET", path), call(remote, "GET", path)
+        assert (a.status_code, a.text) == (b.status_code, b.text), path
+        assert a.status_code == 200, path
+
+
+def test_a_page_never_reads_the_whole_store(store: str) -> None:
+    ds = store_dataset(store + "/query", find_project(FIXTURE))
+    with pytest.raises(RequestError) as err:
+        ds.store.quads_for_pattern(None, None, None)
+    assert err.value.http_status == 503

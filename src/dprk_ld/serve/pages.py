@@ -101,7 +101,8 @@ class LivePages:
     """The pages one running service shows."""
 
     def __init__(self, dataset: Dataset, catalog: dict[str, CannedQuery], limits: dict[str, Any],
-                 graphs: list[str]) -> None:
+                 graphs: list[str], model: type[Model] = Model) -> None:
+        """``model``: the page model's class (``serve --store`` reads through its own, serve/store.py)."""
         global INFO
         self.dataset, self.limits, self.graphs = dataset, limits, graphs
         self.triples: Any = None
@@ -110,12 +111,12 @@ class LivePages:
         INFO = SiteInfo(info.title, info.description, info.version, info.issued, info.license)
         own = sorted(dataset.files)
         self.links = Links(Iris(dataset.base))
-        self.site = Site(Model(store, own, base=dataset.base), INFO, catalog,
+        self.site = Site(model(store, own, base=dataset.base), INFO, catalog,
                          ontology_graphs=dataset.graphs_of("ontology"),
                          shapes_graphs=dataset.graphs_of("shapes"),
                          graph_files={iri: f.relpath for iri, f in dataset.files.items()},
                          documents=LazyDocuments(store, info),
-                         limits=limits, everything=Model(store, base=dataset.base) if set(graphs) - set(own) else None)
+                         limits=limits, everything=model(store, base=dataset.base) if set(graphs) - set(own) else None)
 
     def query_form_page(self) -> str:
         return self.site.sparql_page(self.links, EXAMPLE_QUERY)

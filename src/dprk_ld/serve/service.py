@@ -21,12 +21,13 @@ from ..namespaces import PREFIXES
 from ..query import prepare
 from ..query.catalog import CannedQuery, load_catalog
 from ..query.guard import DEFAULT_BOUNDS, Bounds, QueryCheck, check_query
+from ..site import Model
 from . import pages
 from .cache import ByteLRU
 from .execute import Job, Rendered
 from .pool import WorkerPool
 from .protocol import ParsedRequest
-from .store import RemoteRunner, RemoteStore
+from .store import RemoteRunner, RemoteStore, StoreModel
 
 DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_MAX_RESULTS = 10_000
@@ -68,10 +69,12 @@ class Service:
         # canned queries and counts: the project's files only, even when the store holds more (the view)
         self.own_union = self.graphs <= set(self.files)
         self.catalog: dict[str, CannedQuery] = load_catalog(dataset.project) if dataset.project.queries else {}
-        self.site = pages.LivePages(dataset, self.catalog, limits.as_dict(), sorted(self.graphs))
+        # the data in an external store (serve --store): pages read it through their own model
+        self.site = pages.LivePages(dataset, self.catalog, limits.as_dict(), sorted(self.graphs),
+                                    StoreModel if isinstance(store, RemoteStore) else Model)
         self.checks: ByteLRU[QueryCheck] = ByteLRU(limits.cache_bytes)
         self.pool: WorkerPool | RemoteRunner
-        if isinstance(store, RemoteStore):  # the data is in an external store: queries run there (serve --store)
+        if isinstance(store, RemoteStore):  # queries run in the store
             store.cap = limits.max_results + 1
             self.pool = RemoteRunner(store, limits.timeout_s, limits.max_concurrent, limits.queue)
         else:

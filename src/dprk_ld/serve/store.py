@@ -8,6 +8,10 @@ embedded server's; two things change, both here:
   Protocol requests to the store (:class:`dprk_ld.remote.Endpoint`), and returns pyoxigraph's own
   result values, parsed from the store's answer as it streams in and cut after ``cap`` rows
   (SELECT as TSV, CONSTRUCT/DESCRIBE as N-Triples: line formats, so a cut answer is still valid);
+- :class:`StoreModel` is the site's page model over a :class:`RemoteStore`: the reads that would
+  scan every quad (the IRIs under a prefix: namespaces, the resources with a page) are SPARQL queries
+  that the store filters and makes distinct, and the per-claim reads of the list pages are fetched
+  a thousand claims per request; a read with no term and no graph bound is refused, never cut short;
 - :class:`RemoteRunner` takes the worker pool's place (same ``start``/``run``/``close``): a client's
   query, already checked by the read-only guard, runs in the store under the service's deadline,
   with at most ``max_concurrent`` in flight and ``queue`` waiting (503 with ``Retry-After`` beyond).
@@ -22,29 +26,31 @@ not offered.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import math
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pyoxigraph as ox
 
-from ..errors import EndpointError, Unavailable
+from ..errors import EndpointError, RequestError, Unavailable
 from ..load import Dataset
 from ..query.catalog import query_kind
 from ..query.text import mask, with_prologue
 from ..remote import Endpoint
 from ..remote.dataset import open_remote
+from ..site.model import CACHE, Model, Term
 from .execute import Job, Rendered, run_job
 
 log = logging.getLogger("dprk_ld.serve")
 TSV = "text/tab-separated-values"
 NTRIPLES = "application/n-triples"
-#: a site read with no term bound scans the store: at most this many quads are read
-SCAN_CAP = 200_000
+#: subjects per request when the list pages fetch the statements of many claims at once
+BATCH = 1_000
 _EMPTY = ox.Store()  # parses queries (an empty store answers at once)
 
 
@@ -104,11 +110,11 @@ class RemoteStore:
         graphs = [g.value] if isinstance(g, ox.NamedNode) else self.graphs
         if isinstance(g, ox.NamedNode) and g.value not in self.graphs:
             return []
+        if s is None and p is None and o is None and g is None:  # what a capped scan got wrong at scale
+            raise RequestError("this page would read every quad of the store", 503,
+                               hint="query the store through /sparql instead")
         terms = [str(t) if t is not None else v for t, v in ((s, "?s"), (p, "?p"), (o, "?o"))]
-        limit = f" LIMIT {SCAN_CAP}" if s is None and p is None and o is None else ""
-        if limit:
-            log.warning("a page read scans the store (at most %d quads)", SCAN_CAP)
-        text = f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ {' '.join(terms)} }} }}{limit}"
+        text = f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ {' '.join(terms)} }} }}"
         out = []
         for row in self.endpoint.select(text, named_graphs=graphs):
             out.append(ox.Quad(s or row[0], p or row[1], o or row[2], row[3]))
@@ -161,6 +167,66 @@ class RemoteStore:
         raise EndpointError("the dataset is in an external store: it is not copied", self.endpoint.url)
 
 
+class StoreModel(Model):
+    """The page model (:class:`dprk_ld.site.Model`) over a :class:`RemoteStore`, asking the store only
+    for what a page needs.
+
+    The IRIs under a prefix (:meth:`subjects`, :meth:`minted`) come from one query per position,
+    grouped in the store before the prefix test (so the store tests each distinct term once, not each
+    quad), complete; :meth:`claims` fetches the statements of the claims :data:`BATCH` at a time into
+    the model's cache (up to its size), so a list page costs one request per thousand claims, not one
+    per claim."""
+
+    def __init__(self, store: RemoteStore, graphs: list[str] | None = None, *, base: str) -> None:
+        super().__init__(store, graphs, base=base)  # type: ignore[arg-type]  # it stands in for an ox.Store
+        self.remote = store
+        self.fetched: dict[str, tuple[tuple[str, Term], ...]] = {}
+        self.asked: set[str] = set()  # claims fetched in a batch once (read from the model's cache since)
+
+    def _graphs(self, graphs: list[str] | None = None) -> list[str]:
+        served = self.remote.graphs if self.graphs is None else sorted(g.value for g in self.graphs)
+        return served if graphs is None else [g for g in graphs if g in served]
+
+    def _iris(self, patterns: tuple[str, ...], prefix: str, graphs: list[str] | None = None) -> list[str]:
+        found: set[str] = set()
+        names = self._graphs(graphs)
+        if not names:
+            return []
+        for pattern in patterns:
+            text = (f"SELECT ?t WHERE {{ {{ SELECT ?t WHERE {{ GRAPH ?g {{ {pattern} }} }} GROUP BY ?t }} "
+                    f"FILTER(isIRI(?t) && STRSTARTS(STR(?t), {json.dumps(prefix)})) }}")
+            found |= {row[0].value for row in self.remote.endpoint.select(text, named_graphs=names)}
+        return sorted(found)
+
+    def subjects(self, prefix: str) -> list[str]:
+        return self._iris(("?t ?p ?o",), prefix)
+
+    def subjects_in(self, graphs: Iterable[str], prefix: str) -> list[str]:
+        return self._iris(("?t ?p ?o",), prefix, list(graphs))
+
+    def minted(self, prefix: str) -> list[str]:
+        return self._iris(("?t ?p ?o", "?s ?t ?o", "?s ?p ?t"), prefix)
+
+    def _out(self, s: str) -> tuple[tuple[str, Term], ...]:
+        got = self.fetched.pop(s, None)
+        return got if got is not None else super()._out(s)
+
+    def claims(self) -> list[str]:
+        found = super().claims()
+        todo = [c for c in found[:CACHE] if c not in self.asked]
+        self.asked.update(todo)
+        for i in range(0, len(todo), BATCH):
+            chunk = todo[i:i + BATCH]
+            pairs: dict[str, set[tuple[str, Term]]] = {c: set() for c in chunk}
+            text = (f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {' '.join(f'<{c}>' for c in chunk)} }} "
+                    f"GRAPH ?g {{ ?s ?p ?o }} }}")
+            for row in self.remote.endpoint.select(text, named_graphs=self._graphs()):
+                pairs[row[0].value].add((row[1].value, row[2]))
+            for c, po in pairs.items():
+                self.fetched[c] = tuple(sorted(po, key=lambda x: (x[0], str(x[1]))))
+        return found
+
+
 class RemoteRunner:
     """The worker pool's stand-in: jobs run in the store, ``max_concurrent`` at a time, under a deadline."""
 
@@ -203,4 +269,4 @@ def store_dataset(url: str, project: Any = None, *, timeout_s: float = 10.0, cap
     return Dataset(remote.project, store, files, remote.quads)  # type: ignore[arg-type]
 
 
-__all__ = ["RemoteRunner", "RemoteStore", "store_dataset"]
+__all__ = ["RemoteRunner", "RemoteStore", "StoreModel", "store_dataset"]
