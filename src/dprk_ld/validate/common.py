@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from ..load import Dataset
@@ -14,27 +12,33 @@ from .report import Finding
 _PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE)
 
 
-@lru_cache(maxsize=256)
-def _file_text(path: Path) -> str:
-    return path.read_text(encoding="utf-8")
-
-
 def term_line(dataset: Dataset, graph: str, iri: str) -> int | None:
-    """The first line of the graph's file where ``iri`` is written (full or prefixed)."""
+    """The first line of the graph's file where ``iri`` is written (full or prefixed).
+
+    The file is read line by line up to that line (Turtle declares a prefix before using it), so a
+    data file of millions of triples is never held whole: reading it whole and keeping it cached, the
+    client of ``validate --endpoint`` on 10M triples peaked at 600 MB for one undeclared term in
+    three 250 MB files."""
     file = dataset.files.get(graph)
-    if file is None:
+    if file is None or not file.path.is_file():
         return None
-    text = _file_text(file.path)
     forms = [f"<{iri}>"]
-    for m in _PREFIX.finditer(text):
-        prefix, ns = m.group(1) or "", m.group(2)
-        if iri.startswith(ns) and len(iri) > len(ns):
-            forms.append(f"{prefix}:{iri[len(ns):]}")
-    pattern = re.compile("|".join(re.escape(f) + r"(?![\w-])" for f in forms))
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if not line.lstrip().startswith("#") and pattern.search(line):
-            return lineno
+    pattern = _forms(forms)
+    with file.path.open(encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            m = _PREFIX.match(line)
+            if m:
+                prefix, ns = m.group(1) or "", m.group(2)
+                if iri.startswith(ns) and len(iri) > len(ns):
+                    forms.append(f"{prefix}:{iri[len(ns):]}")
+                    pattern = _forms(forms)
+            if not line.lstrip().startswith("#") and pattern.search(line):
+                return lineno
     return None
+
+
+def _forms(forms: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(f) + r"(?![\w-])" for f in forms))
 
 
 def finding_at(dataset: Dataset, focus: str | None, **kwargs: Any) -> Finding:
