@@ -62,7 +62,11 @@ def shacl_findings(ds: RemoteDataset, threads: int = 2) -> tuple[list[Finding], 
     ep = ds.endpoint
     report = validate_remote(lambda text: ep.select_paged(text, ds.data_graphs), ds.shapes, hierarchy(ds),
                              individuals(ds), threads=threads)
-    return findings_from_results(ds, report, "shacl", lambda node: None), report
+    ds.defer_locate = True  # located with the other checks' findings, in one pass over the files
+    try:
+        return findings_from_results(ds, report, "shacl", lambda node: None), report
+    finally:
+        ds.defer_locate = False
 
 
 def used_terms(ds: RemoteDataset) -> dict[str, set[str]]:
