@@ -178,10 +178,11 @@ class StoreModel(Model):
     per claim."""
 
     def __init__(self, store: RemoteStore, graphs: list[str] | None = None, *, base: str) -> None:
-        super().__init__(store, graphs, base=base)  # type: ignore[arg-type]  # it stands in for an ox.Store
         self.remote = store
         self.fetched: dict[str, tuple[tuple[str, Term], ...]] = {}
-        self.asked: set[str] = set()  # claims fetched in a batch once (read from the model's cache since)
+        self.asked: set[str] = set()  # subjects fetched in a batch once (read from the model's cache since)
+        self.typed: dict[str, tuple[str, ...]] = {}  # subject -> its types, from a batch
+        super().__init__(store, graphs, base=base)  # type: ignore[arg-type]  # it stands in for an ox.Store
 
     def _graphs(self, graphs: list[str] | None = None) -> list[str]:
         served = self.remote.graphs if self.graphs is None else sorted(g.value for g in self.graphs)
@@ -211,9 +212,12 @@ class StoreModel(Model):
         got = self.fetched.pop(s, None)
         return got if got is not None else super()._out(s)
 
-    def claims(self) -> list[str]:
-        found = super().claims()
-        todo = [c for c in found[:CACHE] if c not in self.asked]
+    def _fetch(self, subjects: list[str]) -> None:
+        """The statements of ``subjects`` (IRIs), :data:`BATCH` per request, for :meth:`_out` to hand over."""
+        if len(self.fetched) > 2 * CACHE or len(self.asked) > 8 * CACHE:  # bounded: fetched again if asked again
+            self.fetched.clear()
+            self.asked.clear()
+        todo = [x for x in subjects if x not in self.asked]
         self.asked.update(todo)
         for i in range(0, len(todo), BATCH):
             chunk = todo[i:i + BATCH]
@@ -224,7 +228,40 @@ class StoreModel(Model):
                 pairs[row[0].value].add((row[1].value, row[2]))
             for c, po in pairs.items():
                 self.fetched[c] = tuple(sorted(po, key=lambda x: (x[0], str(x[1]))))
+
+    def claims(self) -> list[str]:
+        """As the model's; the statements of the first :data:`CACHE` claims and of the citations and
+        quantities they own are fetched in batches (the list pages and the search index read them all)."""
+        found = super().claims()
+        first = found[:CACHE]
+        self._fetch(first)
+        owned = (self.id + "citation/", self.id + "quantity/")
+        self._fetch(sorted({o.value for c in first for _, o in self.fetched.get(c, ())
+                            if isinstance(o, ox.NamedNode) and o.value.startswith(owned)})[:CACHE])
         return found
+
+    def _inc(self, o: str) -> tuple[tuple[str, str], ...]:
+        """As the model's, and with it the types of every subject pointing at ``o`` (one query: a page
+        tells the claims naming an entity from the rest by their types) and the statements of the first
+        :data:`BATCH` of them (the ones a page lists by label)."""
+        pairs = super()._inc(o)
+        subjects = sorted({x for x, _ in pairs if not x.startswith("_:")})
+        if len(subjects) > 1:
+            text = (f"SELECT DISTINCT ?s ?t WHERE {{ GRAPH ?g {{ ?s ?p <{o}> }} GRAPH ?h {{ ?s a ?t }} "
+                    f"FILTER(isIRI(?s) && isIRI(?t)) }}")
+            if len(self.typed) > 8 * CACHE:  # bounded: a type not kept is read with the subject's statements
+                self.typed.clear()
+            typed: dict[str, set[str]] = {x: set() for x in subjects}
+            for row in self.remote.endpoint.select(text, named_graphs=self._graphs()):
+                typed.setdefault(row[0].value, set()).add(row[1].value)
+            for x, ts in typed.items():
+                self.typed.setdefault(x, tuple(sorted(ts, key=lambda t: f"<{t}>")))
+            self._fetch(subjects[:BATCH])
+        return pairs
+
+    def types(self, s: str) -> list[str]:
+        known = self.typed.get(s)
+        return list(known) if known is not None else super().types(s)
 
 
 class RemoteRunner:
