@@ -51,6 +51,7 @@ class Validator(Planner):
         self.class_sets: dict[str, str] = {}  # class IRI -> set IRI (its instances, subclasses included)
         self.set_sizes: dict[str, int] = {}
         self.set_ids = itertools.count()
+        self.set_memo: dict[str, str] = {}  # query -> the set of its nodes
         self.focus_sets: dict[Node, str] = {}  # top-level shape node -> its focus set IRI
         hier = graphs + ([ox.NamedNode(ontology)] if ontology else [])
         self.children: dict[str, set[str]] = defaultdict(set)
@@ -71,12 +72,16 @@ class Validator(Planner):
         return self.sub_memo[c]
 
     def node_set(self, query: str) -> str:
-        """Materialise the nodes ``query`` (a SELECT of one variable) returns as a new set; its IRI."""
+        """Materialise the nodes ``query`` (a SELECT of one variable) returns as a new set; its IRI (the
+        same query twice: the same set)."""
+        if query in self.set_memo:
+            return self.set_memo[query]
         key = ox.NamedNode(f"urn:x-fastshacl:set:{next(self.set_ids)}")  # next(): atomic, queries run on threads
         rows = solutions(self.store.query(query, default_graph=self.graphs))
         quads = [ox.Quad(key, HAS, row[0], self.sets_graph) for row in rows]
         self.store.extend(quads)
         self.set_sizes[key.value] = len(quads)
+        self.set_memo[query] = key.value
         return key.value
 
     def set_size(self, key: str) -> int:

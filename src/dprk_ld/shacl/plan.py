@@ -239,11 +239,12 @@ class Planner:
     def value_first(self, m: Merged, flags: list[str], checks: list[str], text: str
                     ) -> Callable[[Context], str] | None:
         """For the value conditions of a large focus set on a closure path (``X+``, ``X*``), a plan that
-        starts from the values: the candidate values (one step of ``X`` from anywhere, plus the focus
-        nodes for ``X*``) that violate a condition are materialised first, then walked back to the focus
-        nodes, ``?f X+ ?v`` with ``?v`` bound. Walking forward from every focus node enumerates every
-        (focus, value) pair instead (1M triples, 30k focus nodes on ``ex:part+``: 33 s, for no result).
-        Used when there are fewer violating values than focus nodes, else ``text`` (forward)."""
+        starts from the values: the candidate values (one step of ``X`` from anywhere) that violate a
+        condition are materialised first (once for all the shapes with the same path and conditions),
+        then walked back to the focus nodes, ``?f X+ ?v`` with ``?v`` bound (``X*`` adds each focus
+        node itself). Walking forward from every focus node enumerates every (focus, value) pair instead
+        (1M triples, 30k focus nodes on ``ex:part+``: 33 s, for no result). Used when there are fewer
+        violating values than focus nodes, else ``text`` (forward)."""
         path = m.shape.path
         if not m.focus.big or m.focus.size is None or path is None or not path.endswith(("+", "*")):
             return None
@@ -253,21 +254,18 @@ class Planner:
             scan = path_scan(step[1:-1], "?__x", "?v")  # (^<p>)
         if scan is None:
             return None
-        cand = q.subselect(["?v"], scan, distinct=True)
-        if path.endswith("*"):
-            cand = q.union([cand, q.group(m.focus("?v"))])
-        bad = q.select(["?v"], q.subselect(["?v"], cand, distinct=True), *checks)
+        bad = q.select(["?v"], q.subselect(["?v"], scan, distinct=True), *checks)  # the same for every focus set
         size, focus = m.focus.size, m.focus
 
         def prepare(ctx: Context) -> str:
             key = ctx.node_set(bad)
             if ctx.set_size(key) > size * VALUE_FIRST_RATIO:
                 return text
-            walk = q.group(ctx.in_set(key, "?v"), q.triple("?f", step + "+", "?v"))
-            if path.endswith("*"):
-                walk = q.union([walk, q.group(ctx.in_set(key, "?v"), q.bind("?v", "?f"))])
-            return q.select(["?f", "?v", *flags], focus("?f"), q.subselect(["?f", "?v"], walk), *checks,
-                            distinct=True)
+            walk = q.group(focus("?f"), q.subselect(["?f", "?v"], ctx.in_set(key, "?v"),
+                                                    q.triple("?f", step + "+", "?v")))
+            if path.endswith("*"):  # the zero-length values: each focus node itself
+                walk = q.union([q.group(focus("?f"), q.bind("?f", "?v")), walk])
+            return q.select(["?f", "?v", *flags], walk, *checks, distinct=True)
         return prepare
 
     def fail_focus(self, s: Shape, focus: Focus) -> Focus:

@@ -97,30 +97,47 @@ def findings_from_results(dataset: Dataset, report: engine.Report, check: str,
     iris = [r.focus[1:-1] for r in report.results if r.focus.startswith("<")] + [a for a in anchors.values() if a]
     where = dataset.locate_many(iris)  # only the subjects that have findings: no full index
     out = []
+    # terms, paths and shapes repeat over the results: each distinct one is converted once
+    focus_memo: dict[str, tuple[str | None, bool]] = {}  # N-Triples -> (text, blank node?)
+    value_memo: dict[str, tuple[str | None, str]] = {}  # N-Triples -> (text, hint)
+    shape_memo: dict[tuple[str, str | None], tuple[str | None, str]] = {}  # -> (path text, shape text)
     for r in report.results:
-        s = keys.get(r.source_shape)
-        focus = rdflib_term(r.focus)
-        value = rdflib_term(r.value) if r.value is not None else None
-        path_node: Node | str | None = None
-        if s is not None and r.path == s.path and s.path is not None:
-            path_node = s.params[SH.path][0]
-        if path_node is None and r.path is not None:
-            path_node = URIRef(r.path[1:-1]) if r.path.startswith("<") and r.path.count("<") == 1 else r.path
+        if r.focus not in focus_memo:
+            term = rdflib_term(r.focus)
+            focus_memo[r.focus] = (_txt(term), isinstance(term, BNode))
+        focus_txt, blank = focus_memo[r.focus]
+        value_txt = hint = None
+        if r.value is not None:
+            if r.value not in value_memo:
+                value = rdflib_term(r.value)
+                value_memo[r.value] = (_txt(value), "offending value: " + (
+                    short(str(value)) if isinstance(value, URIRef) else value.n3()))
+            value_txt, hint = value_memo[r.value]
+        if (r.source_shape, r.path) not in shape_memo:
+            shape_memo[(r.source_shape, r.path)] = _path_and_shape(keys.get(r.source_shape), r)
+        path_txt, shape_txt = shape_memo[(r.source_shape, r.path)]
         comp = r.component.rsplit("#", 1)[-1].replace("ConstraintComponent", "")
-        hint = None
-        if value is not None:
-            hint = f"offending value: {short(str(value)) if isinstance(value, URIRef) else value.n3()}"
-        a = anchors.get(r.focus) if isinstance(focus, BNode) else str(focus)
+        a = anchors.get(r.focus) if blank else focus_txt
         loc = where.get(a) if a else None
         extra: dict[str, Any] = {"file": loc.relpath, "line": loc.line} if loc else {}
         out.append(Finding(
-            focus=_txt(focus), severity=SEVERITY.get(r.severity, "violation"), check=check,
-            message=r.message or f"{comp} constraint not met", **extra,
-            path=r.path if isinstance(path_node, BNode) else _txt(path_node),  # SPARQL path syntax, no bnode label
-            component=r.component, value=_txt(value),
-            shape=(s.key if isinstance(s.node, BNode) else _txt(s.node)) if s is not None else r.source_shape,
-            hint=hint))
+            focus=focus_txt, severity=SEVERITY.get(r.severity, "violation"), check=check,
+            message=r.message or f"{comp} constraint not met", **extra, path=path_txt,
+            component=r.component, value=value_txt, shape=shape_txt, hint=hint))
     return out
+
+
+def _path_and_shape(s: Shape | None, r: engine.ShaclResult) -> tuple[str | None, str]:
+    """A result's path (SPARQL path syntax for a complex path, no blank node label) and shape, as text."""
+    path_node: Node | str | None = None
+    if s is not None and r.path == s.path and s.path is not None:
+        path_node = s.params[SH.path][0]
+    if path_node is None and r.path is not None:
+        path_node = URIRef(r.path[1:-1]) if r.path.startswith("<") and r.path.count("<") == 1 else r.path
+    path = r.path if isinstance(path_node, BNode) else _txt(path_node)
+    if s is None:
+        return path, r.source_shape
+    return path, s.key if isinstance(s.node, BNode) else str(_txt(s.node))
 
 
 def _txt(node: object) -> str | None:
