@@ -1,7 +1,7 @@
 """Validation where the data is: ``validate --endpoint`` on an Oxigraph server vs the embedded run vs Trav-SHACL.
 
 Usage: python benchmarks/remote.py [--sizes 1000000,10000000] [--embedded-max 2000000] [--travshacl PYTHON]
-                                   [--workdir DIR] [--keep] [--kinds endpoint,embedded]
+                                   [--workdir DIR] [--keep] [--reuse] [--kinds endpoint,embedded]
 
 For each size a project is synthesised (benchmarks/synth.py, 3 injected violations of each kind; the
 synthesis holds the triples in memory: about 8 GB at 10M) and bulk-loaded with the ``oxigraph`` wheel's
@@ -21,7 +21,8 @@ time and peak RSS (VmHWM):
 The server's peak RSS (VmHWM) is read after each run; a fresh server (and store) per size. Findings
 are compared as sorted (check, severity, focus, path, component, value, file, line) tuples. The
 project and the store go under ``--workdir`` (default: a temporary directory; 10M triples need about
-5 GB there) and are removed afterwards unless ``--keep``.
+5 GB there) and are removed afterwards unless ``--keep``; ``--reuse`` then measures again on them, without
+synthesising and loading again (the synthesis and load times printed are the first run's).
 """
 
 from __future__ import annotations
@@ -178,6 +179,8 @@ def main() -> None:
     ap.add_argument("--kinds", default="endpoint,embedded", help="runs to make (travshacl adds its two)")
     ap.add_argument("--workdir", type=Path, help="where projects and stores go (default: a temporary dir)")
     ap.add_argument("--keep", action="store_true", help="keep the projects and stores")
+    ap.add_argument("--reuse", action="store_true",
+                    help="reuse a project and store that an earlier --keep run left complete under --workdir")
     ap.add_argument("--run", nargs=3, metavar=("KIND", "DIR", "URL"))
     a = ap.parse_args()
     if a.run:
@@ -199,17 +202,23 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     for size in [int(x) for x in a.sizes.split(",")]:
         d, db = work / f"project{size}", work / f"store{size}"
-        shutil.rmtree(d, ignore_errors=True)
-        shutil.rmtree(db, ignore_errors=True)
-        t0 = time.perf_counter()
-        triples = synth.synth(d, claims=max(1, size // 20), violations=3, seed=1)
-        synth_s = time.perf_counter() - t0
-        subset_shapes(d)
-        t0 = time.perf_counter()
-        for f in sorted(d.rglob("*.ttl")):  # the bulk loader, one named graph per file
-            subprocess.run([binary, "load", "--location", str(db), "--file", str(f), "--graph",
-                            GRAPH_BASE + f.relative_to(d).as_posix()], check=True, capture_output=True)
-        load_s = time.perf_counter() - t0
+        done = work / f"complete{size}.json"  # written once synthesis and loading finished
+        if a.reuse and done.exists():
+            triples, synth_s, load_s = json.loads(done.read_text())
+        else:
+            done.unlink(missing_ok=True)
+            shutil.rmtree(d, ignore_errors=True)
+            shutil.rmtree(db, ignore_errors=True)
+            t0 = time.perf_counter()
+            triples = synth.synth(d, claims=max(1, size // 20), violations=3, seed=1)
+            synth_s = time.perf_counter() - t0
+            subset_shapes(d)
+            t0 = time.perf_counter()
+            for f in sorted(d.rglob("*.ttl")):  # the bulk loader, one named graph per file
+                subprocess.run([binary, "load", "--location", str(db), "--file", str(f), "--graph",
+                                GRAPH_BASE + f.relative_to(d).as_posix()], check=True, capture_output=True)
+            load_s = time.perf_counter() - t0
+            done.write_text(json.dumps([triples, synth_s, load_s]))
         port = free_port()
         server = subprocess.Popen([binary, "serve", "--location", str(db), "--bind", f"127.0.0.1:{port}"],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -247,6 +256,7 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=60)
             if not a.keep:
+                done.unlink(missing_ok=True)
                 shutil.rmtree(d, ignore_errors=True)
                 shutil.rmtree(db, ignore_errors=True)
                 shutil.rmtree(trav(d), ignore_errors=True)

@@ -133,3 +133,21 @@ def test_empty_store_is_exit_2(tmp_path: Path) -> None:
         result = CliRunner().invoke(main, ["validate", "--endpoint", base + "/query"])
     assert result.exit_code == 2
     assert "holds no data" in result.output and "Traceback" not in result.output
+
+
+def test_project_under_its_own_base(mini_copy, tmp_path: Path) -> None:
+    """A project whose dataset.toml names another base has its file graphs under ``<base>graph/``: the store's
+    layout is found there, with the project's files and without them (then from the one graph prefix)."""
+    project = mini_copy({**BROKEN, "dataset.toml": [("", 'title = "Mini"\nbase = "https://example.org/mydata/"\n')]})
+    dataset = load_project(project)
+    assert all(g.startswith("https://example.org/mydata/graph/") for g in dataset.files)
+    embedded = validate(dataset, sources=MINI_SOURCES, checks=CHECKS)
+    with oxigraph_server(tmp_path) as base:
+        load_dataset(base, dataset)
+        remote = validate_url(base + "/query", (), find_project(project), sources=MINI_SOURCES, checks=CHECKS)
+        assert masked(remote.findings) == masked(embedded.findings)
+        bare = open_remote(base + "/query")
+        data = sorted(g for g, f in dataset.files.items() if f.kind == "data")
+        assert bare.base == "https://example.org/mydata/" and bare.data_graphs == data
+        assert without_location(validate_endpoint(bare, sources=MINI_SOURCES, checks=CHECKS).findings) == \
+            without_location(embedded.findings)

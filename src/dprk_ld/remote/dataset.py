@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 from ..errors import EndpointError, LoadError
 from ..load import GRAPH_BASE, Dataset, Location, graph_iri, load_project
+from ..metadata import project_base
 from ..project import Project, SourceFile
 from .client import Endpoint
 
@@ -111,17 +112,34 @@ class StoreLayout:
     ontology: list[str] = field(default_factory=list)
     shapes: list[str] = field(default_factory=list)
     ours: list[str] = field(default_factory=list)
+    prefix: str = GRAPH_BASE
 
 
-def layout(endpoint: Endpoint, graphs: Sequence[str] = ()) -> StoreLayout:
-    """The store's graphs of ours by kind; ``graphs`` (``--graph``) overrides the data graphs."""
+_KINDS = ("data", "ontology", "shapes")
+
+
+def graph_base(names: Sequence[str], base: str | None = None) -> str:
+    """Where the store's file graphs are named: ``<base>graph/`` for the project's base when it is known;
+    else the one ``…/graph/`` prefix under which the store holds data/ontology/shapes graphs (ours when
+    there are several, or none)."""
+    if base is not None:
+        return base + "graph/"
+    prefixes = {g[:g.index("/graph/") + 7] for g in names if "/graph/" in g
+                and g[g.index("/graph/") + 7:].split("/", 1)[0] in _KINDS}
+    return prefixes.pop() if len(prefixes) == 1 else GRAPH_BASE
+
+
+def layout(endpoint: Endpoint, graphs: Sequence[str] = (), base: str | None = None) -> StoreLayout:
+    """The store's graphs of ours by kind; ``graphs`` (``--graph``) overrides the data graphs; ``base``:
+    the project's base IRI (dataset.toml), whose ``graph/`` names its file graphs."""
     names = [row[0].value for row in endpoint.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
              if isinstance(row[0], ox.NamedNode)]
-    ours = sorted(g for g in names if g.startswith(GRAPH_BASE))
-    kind = {g: g[len(GRAPH_BASE):].split("/", 1)[0] for g in ours}
+    prefix = graph_base(names, base)
+    ours = sorted(g for g in names if g.startswith(prefix))
+    kind = {g: g[len(prefix):].split("/", 1)[0] for g in ours}
     data = list(graphs) or [g for g in ours if kind[g] == "data"] or None
     return StoreLayout(data, [g for g in ours if kind[g] == "ontology"], [g for g in ours if kind[g] == "shapes"],
-                       ours)
+                       ours, prefix)
 
 
 def _local_part(project: Project) -> tuple[ox.Store, dict[str, SourceFile]]:
@@ -140,7 +158,7 @@ def open_remote(url: str, graphs: Sequence[str] = (), project: Project | None = 
     ``project``: the project whose files were loaded into the store (shapes, ontology and canned
     queries come from it, findings get file:line), else they come from the store."""
     endpoint = Endpoint(url, timeout=timeout, page_size=page_size, retries=retries)
-    lay = layout(endpoint, graphs)
+    lay = layout(endpoint, graphs, project_base(project) if project is not None else None)
     if project is not None:
         store, files = _local_part(project)
         has_files = True
@@ -153,7 +171,7 @@ def open_remote(url: str, graphs: Sequence[str] = (), project: Project | None = 
             triples = endpoint.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}")
             store.extend([ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g)) for t in triples])
         for g in lay.ours:
-            rel = g[len(GRAPH_BASE):]
+            rel = g[len(lay.prefix):]
             files[g] = SourceFile(Path(os.devnull), rel.split("/", 1)[0], rel)  # no file on this machine
         project = Project(Path("."), tuple(files.values()), (), "remote")
     if lay.data is None and not _has_default_data(endpoint):
@@ -161,7 +179,7 @@ def open_remote(url: str, graphs: Sequence[str] = (), project: Project | None = 
                         "load the project with `dprk-ld load`, or name the data graphs with --graph IRI")
     data_graphs = lay.data
     quads = _count(endpoint, data_graphs)
-    ds = RemoteDataset(project, store, files, quads)
+    ds = RemoteDataset(project, store, files, quads, base=lay.prefix[:-len("graph/")])
     ds.endpoint, ds.data_graphs, ds.remote_graphs, ds.has_files = endpoint, data_graphs, lay.ours, has_files
     return ds
 
