@@ -97,11 +97,12 @@ def build_release(dataset: Dataset, out_dir: Path | str, *, progress: Progress |
         say("w3id.org redirect rules and static-host headers")
         hosting.write_hosting(tmp, dataset.base)
         describe.write_sha256sums(tmp, say)
+        # listed before the swap: once swapped in, another build may already be replacing out_dir
+        files = sorted((p.relative_to(tmp).as_posix(), p.stat().st_size) for p in tmp.rglob("*") if p.is_file())
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     outdir.swap_in(tmp, out_dir)
-    files = sorted((p.relative_to(out_dir).as_posix(), p.stat().st_size) for p in out_dir.rglob("*") if p.is_file())
     return BuildSummary(out_dir, info.version, info.issued, info.issued_from,
                         len({(q.subject, q.predicate, q.object) for q in quads}), len(site.model.claims()),
                         sum(1 for f, _ in files if f.endswith(".html")), files)
