@@ -28,6 +28,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE.parent))  # tests.jena: the Jena classpath fix shared with the tests
 JENA_CLASSES = Path(tempfile.gettempdir()) / "dprk-ld-jena-classes"
 
 
@@ -102,19 +103,12 @@ def jena_available() -> str | None:
     ("SchemaDVFactoryImpl ... RuntimeException: internal error"; libxerces2-java does not help: the
     classes are Jena's own copy). The fix: copy those bundles, from the same jar, to ``xerces/``.
     """
-    import zipfile
-
     core = Path("/usr/share/java/jena-core.jar")
     if not list(Path("/usr/share/java").glob("jena-shacl*.jar")) or not core.exists():
         return "Debian package libapache-jena-java (with jena-shacl) is not installed"
-    fix = JENA_CLASSES / "fix"
-    with zipfile.ZipFile(core) as z:
-        for name in z.namelist():
-            prefix = "org/apache/jena/ext/xerces/"
-            if name.startswith(prefix) and name.endswith(".properties"):
-                target = fix / "xerces" / name[len(prefix):]
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(z.read(name))
+    from tests.jena import xerces_bundles
+
+    xerces_bundles(core, JENA_CLASSES / "fix")
     src = HERE / "jena" / "ShaclRun.java"
     r = subprocess.run(["javac", "-cp", jena_classpath(), "-d", str(JENA_CLASSES), str(src)], capture_output=True,
                        text=True)

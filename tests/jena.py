@@ -29,15 +29,21 @@ def jena_classpath() -> str:
     core = JAVA / "jena-core.jar"
     if not core.is_file() or not (JAVA / "jena-cmds.jar").is_file():
         missing("Debian package libapache-jena-java is not installed")
+    xerces_bundles(core, FIX)
+    jars = sorted(JAVA.glob("jena-*-4*.jar")) + [JAVA / f"{d}.jar" for d in DEPS]
+    return ":".join(str(j) for j in jars if j.is_file()) + f":{FIX}"
+
+
+def xerces_bundles(core: Path, dest: Path) -> None:
+    """Copy jena-core's Xerces message bundles from ``org/apache/jena/ext/xerces/`` to ``dest/xerces/``, where
+    Debian's relocated Xerces classes look for them (``dest`` then goes on the classpath)."""
     with zipfile.ZipFile(core) as jar:
         for name in jar.namelist():
             prefix = "org/apache/jena/ext/xerces/"
             if name.startswith(prefix) and name.endswith(".properties"):
-                target = FIX / "xerces" / name[len(prefix):]
+                target = dest / "xerces" / name[len(prefix):]
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(jar.read(name))
-    jars = sorted(JAVA.glob("jena-*-4*.jar")) + [JAVA / f"{d}.jar" for d in DEPS]
-    return ":".join(str(j) for j in jars if j.is_file()) + f":{FIX}"
 
 
 def riot(classpath: str, *args: str) -> subprocess.CompletedProcess[str]:
