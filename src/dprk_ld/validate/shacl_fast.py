@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDFS, SH
 from rdflib.term import Node
 
@@ -43,12 +43,26 @@ def copy_update(target: str, data_graphs: list[str], ontology_graphs: list[str])
         parts.append(f"INSERT {{ GRAPH <{target}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}")
     if ontology_graphs:
         using = " ".join(f"USING <{g}>" for g in ontology_graphs)
-        owl = "http://www.w3.org/2002/07/owl#NamedIndividual"
-        parts.append(f"INSERT {{ GRAPH <{target}> {{ ?s <{RDFS.subClassOf}> ?o }} }} {using} "
-                     f"WHERE {{ ?s <{RDFS.subClassOf}> ?o FILTER(isIRI(?s) && isIRI(?o)) }}")
-        parts.append(f"INSERT {{ GRAPH <{target}> {{ ?i a ?t }} }} {using} "
-                     f"WHERE {{ ?i a <{owl}> ; a ?t FILTER(isIRI(?t) && ?t != <{owl}>) }}")
+        for template, where in _ONTOLOGY_PART:
+            parts.append(f"INSERT {{ GRAPH <{target}> {{ {template} }} }} {using} WHERE {{ {where} }}")
     return " ;\n".join(parts)
+
+
+_OWL_NI = "http://www.w3.org/2002/07/owl#NamedIndividual"
+#: what the validated graph borrows from the ontology (pyshacl's ontology mixing, without inference):
+#: its named class hierarchy, and its named individuals' types — (template, pattern) pairs
+_ONTOLOGY_PART = (
+    (f"?s <{RDFS.subClassOf}> ?o", f"?s <{RDFS.subClassOf}> ?o FILTER(isIRI(?s) && isIRI(?o))"),
+    ("?i a ?t", f"?i a <{_OWL_NI}> ; a ?t FILTER(isIRI(?t) && ?t != <{_OWL_NI}>)"),
+)
+
+
+def ontology_part(ontology_graphs: list[str]) -> str:
+    """CONSTRUCT query of the ontology's part of the validated graph (see :func:`copy_update`), over
+    the union of ``ontology_graphs``."""
+    froms = " ".join(f"FROM <{g}>" for g in ontology_graphs)
+    return (f"CONSTRUCT {{ {' . '.join(t for t, _ in _ONTOLOGY_PART)} }} {froms} WHERE {{ "
+            + " UNION ".join(f"{{ {w} }}" for _, w in _ONTOLOGY_PART) + " }")
 
 
 def validate_dataset(dataset: Dataset, fallback: bool = True) -> tuple[list[Finding], engine.Report]:
@@ -64,19 +78,39 @@ def validate_dataset(dataset: Dataset, fallback: bool = True) -> tuple[list[Find
         if missing:
             raise DprkError("the fast SHACL engine cannot compile " + "; ".join(missing),
                             hint="use --engine auto (pyshacl for those constraints) or --engine pyshacl")
+    merged = dataset.take_merged()
+    if merged is not None:  # the data files already merged into a store of their own (load_project(merged=True))
+        return _validate_in(dataset, merged, None, shapes, fallback)
     target = VALIDATED_GRAPH.format(uuid.uuid4().hex)
     update = copy_update(target, dataset.graphs_of("data"), dataset.graphs_of("ontology"))
     try:  # the store is the dataset's: leave it as found
         if update:
             store.update(update)
-        try:
-            report = engine.validate_store(store, shapes, [target], None, wrap=False, fallback=fallback)
-        except engine.ShapesError as exc:
-            return [_shapes_finding(dataset, str(exc))], engine.Report(False, [])
-        graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.NamedNode(target)]
-        findings = findings_from_results(dataset, report, "shacl", lambda n: _store_anchor(store, n, graphs))
+        return _validate_in(dataset, store, target, shapes, fallback)
     finally:
         store.remove_graph(ox.NamedNode(target))
+
+
+def _validate_in(dataset: Dataset, store: ox.Store, target: str | None, shapes: Graph, fallback: bool
+                 ) -> tuple[list[Finding], engine.Report]:
+    """Validate the graph ``target`` of ``store`` (None: its default graph, a merged store, which gets the
+    ontology's part of the validated graph added here)."""
+    graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]
+    if target is None:
+        borrowed = dataset.graphs_of("ontology")
+        if borrowed:
+            extra = dataset.store.query(ontology_part(borrowed))
+            assert isinstance(extra, ox.QueryTriples)  # a CONSTRUCT
+            store.extend([ox.Quad(t.subject, t.predicate, t.object) for t in extra])
+        graphs = [ox.DefaultGraph()]
+    else:
+        graphs = [ox.NamedNode(target)]
+    try:
+        report = engine.validate_store(store, shapes, [target] if target else None, None, wrap=False,
+                                       fallback=fallback)
+    except engine.ShapesError as exc:
+        return [_shapes_finding(dataset, str(exc))], engine.Report(False, [])
+    findings = findings_from_results(dataset, report, "shacl", lambda n: _store_anchor(store, n, graphs))
     return findings, report
 
 
