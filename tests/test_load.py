@@ -78,3 +78,16 @@ def test_locate_many_agrees_with_the_full_index():
     found = {}
     find_subjects(text, "t.ttl", {"http://e/a", "http://e/b", "http://e/c"}, found)
     assert found == {"http://e/a": Location("t.ttl", 3), "http://e/b": Location("t.ttl", 4)}
+
+
+def test_prefix_declarations_anywhere_in_any_spelling():
+    """_prefixes (a literal-led search) finds what the line-anchored regex finds: first line, mid-file, indented,
+    SPARQL style in any case, CRLF line ends; the last declaration of a name wins."""
+    from dprk_ld.load import _PREFIX, _prefixes
+
+    text = ("@prefix a: <http://a/> .\r\n<http://x> <http://y> \"@prefix z: <http://no/> .\" .\r\n"
+            "  @prefix b: <http://b/> .\nPREFIX c: <http://c/>\n\tPrefix d: <http://d/>\n"
+            "a:s a:p a:o .\n@prefix a: <http://a2/> .\n@prefix : <http://empty/> .\n")
+    slow = {(m.group(1) or ""): m.group(2) for m in _PREFIX.finditer(text)}
+    assert _prefixes(text) == slow == {"a": "http://a2/", "b": "http://b/", "c": "http://c/", "d": "http://d/",
+                                        "": "http://empty/"}

@@ -139,12 +139,25 @@ class Dataset:
 
 
 _PREFIX = re.compile(r"^[ \t]*(?:@prefix|PREFIX)[ \t]+([A-Za-z][\w.-]*)?:[ \t]*<([^>]*)>", re.IGNORECASE | re.MULTILINE)
+#: a prefix declaration after a line break: a literal first character lets the regex engine skip ahead
+#: (``^`` with MULTILINE tries every position: 1.0 s against 0.1 s over 1M triples of N-Triples-style lines)
+_PREFIX_LINE = re.compile(r"\n[ \t]*(?:@prefix|(?i:prefix))[ \t]+([A-Za-z][\w.-]*)?:[ \t]*<([^>]*)>")
+
+
+def _prefixes(text: str) -> dict[str, str]:
+    """The file's prefix declarations (the last one of a name wins): prefix -> namespace IRI."""
+    first = _PREFIX.match(text)
+    found = {(first.group(1) or ""): first.group(2)} if first else {}
+    found.update(((m.group(1) or ""), m.group(2)) for m in _PREFIX_LINE.finditer(text))
+    return found
+
+
 _SUBJECT = re.compile(r"^(<[^>\s]*>|[A-Za-z][\w.-]*:[^\s;,]*|:[^\s;,]*)", re.MULTILINE)
 
 
 def index_subjects(text: str, relpath: str, into: dict[str, Location]) -> None:
     """Record the line of every node written as a subject at the start of a line (first occurrence wins)."""
-    prefixes = {(m.group(1) or ""): m.group(2) for m in _PREFIX.finditer(text)}
+    prefixes = _prefixes(text)
     lineno, pos, last = 1, 0, None
     for m in _SUBJECT.finditer(text):
         token = m.group(1)
@@ -178,7 +191,7 @@ def find_subjects(text: str, relpath: str, todo: set[str], into: dict[str, Locat
     1.2 s this way; a dict of every line's token instead of ``compress``: 2.2 s for 5,000 IRIs)."""
     if not todo:
         return
-    prefixes = {(m.group(1) or ""): m.group(2) for m in _PREFIX.finditer(text)}
+    prefixes = _prefixes(text)
     wanted = {f"<{i}>": i for i in todo}
     for p, ns in prefixes.items():
         if p.upper().startswith(("PREFIX", "BASE")):
