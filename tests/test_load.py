@@ -78,6 +78,18 @@ def test_locate_many_agrees_with_the_full_index():
     found = {}
     find_subjects(text, "t.ttl", {"http://e/a", "http://e/b", "http://e/c"}, found)
     assert found == {"http://e/a": Location("t.ttl", 3), "http://e/b": Location("t.ttl", 4)}
+    # the first line, CRLF line ends, non-ASCII IRIs and local names, bytes or text
+    text = ("<http://e/ö> <http://e/p> 1 .\r\n@prefix e2: <http://e/é#> .\r\n@prefix ex: <http://e/> .\r\n"
+            "ex:naïve ex:p 2 .\r\ne2:x ex:p 3 .\r\n")
+    wanted = {"http://e/ö", "http://e/naïve", "http://e/é#x"}
+    full = {}
+    index_subjects(text, "u.ttl", full)
+    for given in (text, text.encode("utf-8")):
+        found = {}
+        find_subjects(given, "u.ttl", set(wanted), found)
+        assert found == {i: full[i] for i in wanted} == {"http://e/ö": Location("u.ttl", 1),
+                                                          "http://e/naïve": Location("u.ttl", 4),
+                                                          "http://e/é#x": Location("u.ttl", 5)}
 
 
 def test_prefix_declarations_anywhere_in_any_spelling():
