@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import AnyStr
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -149,12 +150,16 @@ _PREFIX_B, _PREFIX_LINE_B = (re.compile(r.pattern.encode(), r.flags & ~re.UNICOD
 
 def _prefixes(text: str | bytes) -> dict[str, str]:
     """The file's prefix declarations (the last one of a name wins): prefix -> namespace IRI."""
-    head, rest = (_PREFIX, _PREFIX_LINE) if isinstance(text, str) else (_PREFIX_B, _PREFIX_LINE_B)
-    found: dict[str, str] = {}
+    if isinstance(text, bytes):
+        return {k.decode(): v.decode() for k, v in _declared(text, _PREFIX_B, _PREFIX_LINE_B).items()}
+    return _declared(text, _PREFIX, _PREFIX_LINE)
+
+
+def _declared(text: AnyStr, head: re.Pattern[AnyStr], rest: re.Pattern[AnyStr]) -> dict[AnyStr, AnyStr]:
+    found = {}
     for m in itertools.chain([head.match(text)], rest.finditer(text)):
         if m is not None:
-            name, ns = m.group(1) or "", m.group(2)
-            found[name if isinstance(name, str) else name.decode()] = ns if isinstance(ns, str) else ns.decode()
+            found[m.group(1) or text[:0]] = m.group(2)
     return found
 
 

@@ -102,8 +102,9 @@ class Validator(Planner):
         graph; None: a mix of both, which USING cannot name). USING NAMED keeps the node sets visible."""
         if all(isinstance(g, ox.DefaultGraph) for g in self.graphs):
             return ""
-        if all(isinstance(g, ox.NamedNode) for g in self.graphs):
-            return " ".join([*(f"USING <{g.value}>" for g in self.graphs), f"USING NAMED <{self.sets_graph.value}>"])
+        named = [g.value for g in self.graphs if isinstance(g, ox.NamedNode)]
+        if len(named) == len(self.graphs):
+            return " ".join([*(f"USING <{g}>" for g in named), f"USING NAMED <{self.sets_graph.value}>"])
         return None
 
     def set_size(self, key: str) -> int:
