@@ -15,6 +15,7 @@ import itertools
 import re
 import uuid
 from collections import defaultdict
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pyoxigraph as ox
@@ -137,33 +138,59 @@ class Validator(Planner):
 
     def run(self, tasks: list[Task], threads: int) -> list[ShaclResult]:
         """Run the compiled queries on a thread pool (measured: pyoxigraph keeps the GIL while results
-        are iterated, so the threads overlap little)."""
-        with ThreadPoolExecutor(max(1, threads)) as pool:
-            answers = list(pool.map(lambda t: self.rows(t[1]), tasks))
-        out = []
+        are iterated, so the threads overlap little). Each query's rows become results as they are read,
+        no query's rows held whole, and the results share one copy of each string (terms, messages)."""
+        strings: dict[str, str] = {}  # setdefault is atomic: the threads share it
         times: dict[str, dict[str | None, int]] = {}  # repeats query -> focus node -> times validated
-        for (s, query), rows in zip(tasks, answers, strict=True):
-            if rows and query.repeats is not None and query.repeats not in times:
-                times[query.repeats] = self.times(query.repeats)
-            n = times.get(query.repeats or "", {})
-            for row in rows:
-                out += [self.result(s, query.component, h) for h in decode(query.decode, row)
-                        for _ in range(n.get(h.focus, 1))]
+        out: list[ShaclResult] = []
+        with ThreadPoolExecutor(max(1, threads)) as pool:
+            for part in pool.map(lambda t: self.results_of(t[0], t[1], strings, times), tasks):
+                out += part
         return out
 
-    def times(self, repeats: str) -> dict[str | None, int]:
-        """Focus node -> times validated, for the nodes a :func:`.sparql.repeats` query lists."""
-        return {r[0]: int(str(r[1]).split('"')[1]) for r in self.rows(Query("", repeats)) if isinstance(r, list)}
+    def results_of(self, s: Shape, query: Query, strings: dict[str, str],
+                   times: dict[str, dict[str | None, int]]) -> list[ShaclResult]:
+        """The results of one compiled query, in row order; ``strings``, ``times``: shared memos."""
+        out: list[ShaclResult] = []
+        n: dict[str | None, int] | None = None  # focus node -> times validated (a ``repeats`` query)
+        for row in self.iter_rows(query, strings):
+            if n is None:  # first row: only a query with hits needs its repeats
+                n = {} if query.repeats is None else self.times(query.repeats, times)
+            for h in decode(query.decode, row):
+                r = self.result(s, query.component, h, strings)
+                out += [r] * n.get(h.focus, 1)
+        return out
+
+    def times(self, repeats: str, memo: dict[str, dict[str | None, int]]) -> dict[str | None, int]:
+        """Focus node -> times validated, for the nodes a :func:`.sparql.repeats` query lists (once per query)."""
+        if repeats not in memo:
+            memo[repeats] = {r[0]: int(str(r[1]).split('"')[1]) for r in self.rows(Query("", repeats))
+                             if isinstance(r, list)}
+        return memo[repeats]
 
     def rows(self, query: Query) -> list[Row] | list[NamedRow]:
         """The rows of ``query``: lists of N-Triples terms (None: unbound); distinct dicts if ``named``."""
+        return list(self.iter_rows(query))  # type: ignore[return-value]  # all lists or all dicts
+
+    def iter_rows(self, query: Query, strings: dict[str, str] | None = None) -> Iterator[Row | NamedRow]:
+        """:meth:`rows`, one at a time; with ``strings`` (a memo), equal terms are one string object."""
         text = query.prepare(self) if query.prepare is not None else query.text
         res = solutions(self.store.query(text, default_graph=self.graphs))
-        rows: list[Row] = [[ox_nt(t) if t is not None else None for t in row] for row in res]
+        if strings is None:
+            rows: Iterator[Row] = ([ox_nt(t) if t is not None else None for t in row] for row in res)
+        else:
+            one = strings.setdefault
+            rows = ([None if t is None else one(x, x) for t in row for x in (ox_nt(t),)] for row in res)
         if not query.named:
-            return rows
+            yield from rows
+            return
         names = [v.value for v in res.variables]
-        return [dict(zip(names, r, strict=True)) for r in dict.fromkeys(tuple(r) for r in rows)]
+        seen: set[tuple[str | None, ...]] = set()  # distinct rows, first occurrences in order
+        for r in rows:
+            key = tuple(r)
+            if key not in seen:
+                seen.add(key)
+                yield dict(zip(names, r, strict=True))
 
     def shapes_graph(self) -> str:
         """The IRI of the shapes graph, copied into the store on first use (``$shapesGraph``, SHACL §5.2)."""
@@ -181,11 +208,14 @@ class Validator(Planner):
         if self.shapes_iri is not None:
             self.store.remove_graph(ox.NamedNode(self.shapes_iri))
 
-    def result(self, s: Shape, component: str, h: Hit) -> ShaclResult:
+    def result(self, s: Shape, component: str, h: Hit, strings: dict[str, str] | None = None) -> ShaclResult:
+        """The result a hit stands for; with ``strings`` (a memo), its message is the one copy of that text."""
         shape = h.shape or s
+        message = h.message if h.message is not None else shape.message
+        if strings is not None and message is not None:
+            message = strings.setdefault(message, message)
         return ShaclResult(h.focus, h.path if h.path is not None else shape.path, h.component or component,
-                           shape.severity, shape.key, h.value, h.message if h.message is not None else shape.message,
-                           h.source_constraint)
+                           shape.severity, shape.key, h.value, message, h.source_constraint)
 
 
 def decode(how: Decode, row: Row | NamedRow) -> list[Hit]:
