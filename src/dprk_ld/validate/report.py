@@ -23,9 +23,10 @@ SEVERITIES = ("violation", "warning", "info")
 _SH_SEVERITY = {"violation": SH.Violation, "warning": SH.Warning, "info": SH.Info}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
-    """One problem: what check found it, how bad, about which node, where in which file, and what to do."""
+    """One problem: what check found it, how bad, about which node, where in which file, and what to do.
+    Slots: SHACL at 1M triples may make hundreds of thousands (no ``__dict__`` each)."""
 
     severity: str  # violation | warning | info
     check: str  # shacl | shapes | owl | vocabulary | ontology | citations | queries
