@@ -125,7 +125,8 @@ def findings_from_results(dataset: Dataset, report: engine.Report, check: str,
     IRI above it, ``anchor``, for a blank node).
 
     Terms, paths, shapes and messages repeat over the results: each distinct one is converted once and
-    its text is one string object shared by the findings (1M triples, 333k findings: 145 -> ... MB)."""
+    its text is one string object shared by the findings (generated shapes seed 4 at 1M triples, 333k
+    findings: 95 -> 58 MB of Python heap, with :class:`Finding`'s slots)."""
     keys: dict[str, Shape] = {}
     for x in report.shapes.values():
         keys.setdefault(x.key, x)
