@@ -42,7 +42,7 @@ def run_engine(engine: str, d: Path) -> dict:
         from dprk_ld.load import load_project
         from dprk_ld.validate.shacl_fast import validate_dataset
 
-        n = len(validate_dataset(load_project(d, merged=True), fallback=False)[0])
+        n = len(validate_dataset(load_project(d, data="merged"), fallback=False)[0])
     elif engine == "pyshacl":
         import pyshacl
         from rdflib import Graph

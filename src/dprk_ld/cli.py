@@ -69,9 +69,11 @@ def validate(project_dir: Path | None, sources: Path | None, fmt: str, fail_on: 
     from .validate import validate as run_validation
     from .validate.report import RENDERERS
 
-    # the SHACL engine validates the data files merged into one graph: loaded beside the files, on a second core
-    merge = engine != "pyshacl" and (not checks or "shacl" in checks)
-    dataset = load_project(find_project(project_dir), merged=merge)
+    # the SHACL engine validates the data files merged into one graph: loaded beside the files' graphs on a second
+    # core, or instead of them when no other check reads them
+    shacl = engine != "pyshacl" and (not checks or "shacl" in checks)
+    data = "merged" if shacl and set(checks) == {"shacl"} else "both" if shacl else "files"
+    dataset = load_project(find_project(project_dir), data=data)
     report = run_validation(dataset, sources=sources, require_reasoner=require_reasoner, engine=engine,
                             checks=checks or ALL_CHECKS, timeout=timeout, allow_skip=allow_skip)
     text = RENDERERS[fmt](report, fail_on)

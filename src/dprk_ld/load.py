@@ -56,15 +56,20 @@ class Dataset:
     project: Project
     store: ox.Store
     files: dict[str, SourceFile]  # graph IRI -> file
-    #: (triple, file graph) pairs: what the store holds, and what `dprk-ld load` pushes
-    quads: int
+    #: (triple, file graph) pairs: what the store holds, and what `dprk-ld load` pushes (None: the data files
+    #: were loaded merged only, ``load_project(data="merged")``, so no file graph of theirs was counted)
+    quads: int | None
     #: literals the store will not keep as written (Oxigraph canonicalises derived integer types)
     lossy: list[tuple[Location, str]] = field(default_factory=list)
     #: the base IRI of the project's own resources (dataset.toml ``base``): entities, file graphs, site pages
     base: str = BASE
-    #: with ``load_project(merged=True)``: a second store whose default graph is the union of the data files,
-    #: loaded beside the per-file store on another core; taken once (:meth:`take_merged`) by the SHACL check
+    #: with ``load_project(data="both" or "merged")``: a second store whose default graph is the union of the
+    #: data files, what the SHACL check validates; taken once (:meth:`take_merged`)
     merged: ox.Store | None = field(default=None, repr=False)
+    #: ``load_project(data="merged")``: the data files are in :attr:`merged` only, not in :attr:`store`
+    merged_only: bool = False
+    #: distinct triples, when counted at load time (``data="merged"``: the files' graphs are not all in the store)
+    counted_triples: int | None = None
 
     def take_merged(self) -> ox.Store | None:
         """The merged data store (see :attr:`merged`), handed over once: the dataset then forgets it, so its
@@ -76,7 +81,9 @@ class Dataset:
     def triples(self) -> int:
         """Distinct triples: the union of all files (a triple written in two files counts once), the
         count VoID, the ``statistics`` query and ``validate`` report as "triples"."""
-        if len(self.files) <= 1:
+        if self.counted_triples is not None:
+            return self.counted_triples
+        if len(self.files) <= 1 and self.quads is not None:
             return self.quads
         graphs = " ".join(f"<{g}>" for g in self.files)  # the files' graphs only (not a view added later)
         query = ("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
@@ -88,6 +95,11 @@ class Dataset:
         return int(count.value)
 
     def graphs_of(self, *kinds: str) -> list[str]:
+        """The graph IRIs of the files of these kinds (data, ontology, shapes) in :attr:`store`; refused for
+        data when the data files were loaded merged only (no graph of theirs to read: not an empty answer)."""
+        if self.merged_only and "data" in kinds:
+            raise LoadError("the data files were loaded merged into one graph only (load_project(data='merged')), "
+                            "so their file graphs cannot be read", hint="load the project with data='files'")
         return [iri for iri, f in self.files.items() if f.kind in kinds]
 
     def rdflib_graph(self, *kinds: str) -> rdflib.Graph:
@@ -309,11 +321,13 @@ def _syntax_error(file: SourceFile, exc: SyntaxError) -> LoadError:
     return LoadError(f"Turtle syntax error: {message}", f"{file.relpath}:{exc.lineno}:{exc.offset}", hint)
 
 
-def load_project(project: Project | Path | str | None = None, *, merged: bool = False) -> Dataset:
+def load_project(project: Project | Path | str | None = None, *, data: str = "files") -> Dataset:
     """Parse every file of the project strictly into a fresh in-memory store.
 
-    ``merged``: also load the data files into one more store, as one default graph
-    (:attr:`Dataset.merged`, what the SHACL check validates), on a second thread.
+    ``data``: where the data files go. ``"files"``: a named graph each in :attr:`Dataset.store`, as every
+    other file. ``"both"``: also into one more store as its default graph (:attr:`Dataset.merged`, what the
+    SHACL check validates), on a second thread. ``"merged"``: into that store only, for a run that needs
+    nothing else of them (``validate --check shacl``: half the parsing, and one copy of the data in memory).
 
     Raises :class:`LoadError` naming file:line:col for the first file that cannot be loaded
     (all such files are listed in the message); nothing is returned half-loaded.
@@ -325,7 +339,10 @@ def load_project(project: Project | Path | str | None = None, *, merged: bool = 
     files: dict[str, SourceFile] = {}
     lossy: list[tuple[Location, str]] = []
     errors: list[LoadError] = []
-    merger = _MergeLoader() if merged else None
+    if data not in ("files", "both", "merged"):
+        raise ValueError(f"data={data!r}: not files, both or merged")
+    merger = _MergeLoader() if data == "both" else None
+    merged_store = ox.Store() if data == "merged" else None
     try:
         for file in project.files:
             try:
@@ -336,7 +353,10 @@ def load_project(project: Project | Path | str | None = None, *, merged: bool = 
                     merger.add(raw, base_iri)
                 # bulk_load is not transactional; a file that fails leaves nothing behind, since the whole
                 # store is discarded when any file fails (1M triples: ~4.5 s, against minutes for Store.load)
-                store.bulk_load(raw, format=ox.RdfFormat.TURTLE, base_iri=base_iri, to_graph=ox.NamedNode(iri))
+                if merged_store is not None and file.kind == "data":
+                    merged_store.bulk_load(raw, format=ox.RdfFormat.TURTLE, base_iri=base_iri)
+                else:
+                    store.bulk_load(raw, format=ox.RdfFormat.TURTLE, base_iri=base_iri, to_graph=ox.NamedNode(iri))
             except SyntaxError as exc:
                 errors.append(_syntax_error(file, exc))
                 continue
@@ -346,7 +366,8 @@ def load_project(project: Project | Path | str | None = None, *, merged: bool = 
             files[iri] = file
             lossy.extend(find_lossy(text, file.relpath))
     finally:
-        merged_store = merger.finish() if merger is not None else None
+        if merger is not None:
+            merged_store = merger.finish()
     if errors:
         first = errors[0]
         if len(errors) > 1:
@@ -354,4 +375,14 @@ def load_project(project: Project | Path | str | None = None, *, merged: bool = 
             first = LoadError(f"{first.message}\n  and {len(errors) - 1} more:\n{others}", first.location,
                               first.hint)
         raise first
+    if data == "merged":
+        assert merged_store is not None
+        return Dataset(project, store, files, None, lossy, base, merged_store, merged_only=True,
+                       counted_triples=_distinct(store, merged_store))
     return Dataset(project, store, files, len(store), lossy, base, merged_store)
+
+
+def _distinct(files: ox.Store, merged: ox.Store) -> int:
+    """Distinct triples of the data merged in ``merged``'s default graph and the other files' graphs in ``files``."""
+    others = {(q.subject, q.predicate, q.object) for q in files}
+    return len(merged) + sum(1 for t in others if ox.Quad(*t) not in merged)

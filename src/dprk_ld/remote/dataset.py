@@ -42,7 +42,7 @@ class RemoteDataset(Dataset):
 
     @property
     def triples(self) -> int:
-        return self.quads
+        return self.quads or 0  # always counted for a store (None is for data loaded merged only)
 
     def locate_many(self, iris: Iterable[str]) -> dict[str, Location]:
         if not self.has_files or self.defer_locate:

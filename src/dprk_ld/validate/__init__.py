@@ -176,7 +176,8 @@ def validate(
             _not_run(report, "owl", status, time.perf_counter() - owl_start, reason, severe("owl"))
     report.stats["files"] = len(dataset.files)
     report.stats["triples"] = dataset.triples
-    report.stats["quads"] = dataset.quads
+    if dataset.quads is not None:  # None: data files loaded merged only, no file graph of theirs counted
+        report.stats["quads"] = dataset.quads
     report.project = str(dataset.project.root.resolve())
     report.project_origin = ORIGIN_TEXT.get(dataset.project.origin, dataset.project.origin)
     order = {name: i for i, name in enumerate(ALL_CHECKS)}

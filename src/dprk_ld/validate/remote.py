@@ -133,7 +133,7 @@ def validate_endpoint(ds: RemoteDataset, *, sources: Path | None = None, checks:
         pool.shutdown(wait=True)
     _locate(ds, report.findings)
     report.stats["files"] = len(ds.files)
-    report.stats["triples"] = ds.quads
+    report.stats["triples"] = ds.triples
     report.project = str(ds.project.root.resolve()) if ds.has_files else ds.endpoint.url
     report.project_origin = ds.project.origin if ds.has_files else "a SPARQL store (--endpoint)"
     order = {name: i for i, name in enumerate(ALL_CHECKS)}

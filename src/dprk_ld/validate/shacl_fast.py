@@ -78,7 +78,7 @@ def validate_dataset(dataset: Dataset, fallback: bool = True) -> tuple[list[Find
             raise DprkError("the fast SHACL engine cannot compile " + "; ".join(missing),
                             hint="use --engine auto (pyshacl for those constraints) or --engine pyshacl")
     merged = dataset.take_merged()
-    if merged is not None:  # the data files already merged into a store of their own (load_project(merged=True))
+    if merged is not None:  # the data files merged into a store of their own (load_project(data="both"/"merged"))
         return _validate_in(dataset, merged, None, shapes, fallback)
     target = VALIDATED_GRAPH.format(uuid.uuid4().hex)
     update = copy_update(target, dataset.graphs_of("data"), dataset.graphs_of("ontology"))
