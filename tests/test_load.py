@@ -35,11 +35,18 @@ def test_rdflib_rejects_nothing_but_we_do(mini_copy):
 
 
 def test_errors_in_several_files_are_all_listed(mini_copy):
+    """Every file that fails is listed, in the project's file order, however the data files are loaded."""
     project = mini_copy({"data/claims.ttl": [("state:RUR a dprk:State ;", "state:RUR a dprk:State ;;;,")],
-                         "data/more.ttl": [("", "@prefix ex: <http://ex/> .\nex:a ex:b .\n")]})
-    with pytest.raises(LoadError) as err:
-        load_project(project)
-    assert "and 1 more" in str(err.value) and "data/more.ttl:2:" in str(err.value)
+                         "data/more.ttl": [("", "@prefix ex: <http://ex/> .\nex:a ex:b .\n")],
+                         "ontology/mini.ttl": [("dprk:State a owl:Class", "dprk:State a owl:Class ;;;,")]})
+    seen = set()
+    for data in ("files", "both", "merged"):
+        with pytest.raises(LoadError) as err:
+            load_project(project, data=data)
+        assert "and 2 more" in str(err.value) and "data/more.ttl:2:" in str(err.value)
+        assert err.value.location.startswith("ontology/mini.ttl:")
+        seen.add((str(err.value), err.value.location, err.value.hint))
+    assert len(seen) == 1
 
 
 def test_missing_folder(tmp_path):
