@@ -69,18 +69,20 @@ def test_bundled_project_is_the_checkout():
 def test_locate_many_agrees_with_the_full_index():
     """find_subjects (one pass, for wanted IRIs only) gives each IRI the line the full index gives it:
     prefixed and full IRIs, first occurrence, across files, unknown IRIs left out."""
-    from dprk_ld.load import Location, find_subjects, index_subjects
+    from dprk_ld.lines import Location, find_subjects, index_subjects, line_index
 
     ds = load_project(bundled_root())
     full: dict[str, Location] = {}
     texts = [(f.path.read_text(encoding="utf-8"), f.relpath) for f in ds.files.values()]
     for text, rel in texts:
         index_subjects(text, rel, full)
-    todo = set(full) | {"http://example.org/never-a-subject"}
-    found: dict[str, Location] = {}
-    for text, rel in texts:
-        find_subjects(text, rel, todo, found)
-    assert found == full and todo == {"http://example.org/never-a-subject"}
+    for indexed in (False, True):  # scanning the text, or looking up its line index (load_project(data="merged"))
+        todo = set(full) | {"http://example.org/never-a-subject"}
+        found: dict[str, Location] = {}
+        for text, rel in texts:
+            index = line_index(text.encode("utf-8")) if indexed else None
+            find_subjects("" if indexed else text, rel, todo, found, index)
+        assert found == full and todo == {"http://example.org/never-a-subject"}
     text = "@prefix ex: <http://e/> .\n\nex:a ex:p ex:b .\n<http://e/b> ex:p 1 .\n  ex:c ex:p 2 .\nex:a ex:q 3 .\n"
     found = {}
     find_subjects(text, "t.ttl", {"http://e/a", "http://e/b", "http://e/c"}, found)
@@ -91,9 +93,9 @@ def test_locate_many_agrees_with_the_full_index():
     wanted = {"http://e/ö", "http://e/naïve", "http://e/é#x"}
     full = {}
     index_subjects(text, "u.ttl", full)
-    for given in (text, text.encode("utf-8")):
+    for given, index in ((text, None), (text.encode("utf-8"), None), (b"", line_index(text.encode("utf-8")))):
         found = {}
-        find_subjects(given, "u.ttl", set(wanted), found)
+        find_subjects(given, "u.ttl", set(wanted), found, index)
         assert found == {i: full[i] for i in wanted} == {"http://e/ö": Location("u.ttl", 1),
                                                           "http://e/naïve": Location("u.ttl", 4),
                                                           "http://e/é#x": Location("u.ttl", 5)}
@@ -102,7 +104,7 @@ def test_locate_many_agrees_with_the_full_index():
 def test_prefix_declarations_anywhere_in_any_spelling():
     """_prefixes (a literal-led search) finds what the line-anchored regex finds: first line, mid-file, indented,
     SPARQL style in any case, CRLF line ends; the last declaration of a name wins."""
-    from dprk_ld.load import _PREFIX, _prefixes
+    from dprk_ld.lines import _PREFIX, _prefixes
 
     text = ("@prefix a: <http://a/> .\r\n<http://x> <http://y> \"@prefix z: <http://no/> .\" .\r\n"
             "  @prefix b: <http://b/> .\nPREFIX c: <http://c/>\n\tPrefix d: <http://d/>\n"

@@ -10,7 +10,6 @@ and non-UTF-8 bytes are reported as ``file:line:col``. The returned
 
 from __future__ import annotations
 
-import itertools
 import queue
 import re
 import threading
@@ -18,13 +17,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import AnyStr
 from urllib.parse import quote
 
 import pyoxigraph as ox
 import rdflib
 
 from .errors import LoadError
+from .lines import LineIndex, Location, find_lossy, find_subjects, index_subjects, line_index
 from .metadata import project_base
 from .namespaces import BASE
 from .project import Project, SourceFile, find_project
@@ -39,15 +38,6 @@ def graph_iri(file: SourceFile, base: str = BASE) -> str:
     any file name — ``my notes 100%.ttl`` becomes ``.../graph/data/my%20notes%20100%25.ttl`` — makes a valid
     IRI. ``base`` is the project's (:func:`dprk_ld.metadata.project_base`)."""
     return base + "graph/" + quote(file.relpath, safe="/-._~!$&'()*+,;=:@")
-
-
-@dataclass(frozen=True)
-class Location:
-    relpath: str
-    line: int
-
-    def __str__(self) -> str:
-        return f"{self.relpath}:{self.line}"
 
 
 @dataclass
@@ -71,6 +61,8 @@ class Dataset:
     merged_only: bool = False
     #: distinct triples, when counted at load time (``data="merged"``: the files' graphs are not all in the store)
     counted_triples: int | None = None
+    #: relpath -> the file's line heads, made while the store parsed (``data="merged"``): findings located by lookup
+    line_indexes: dict[str, LineIndex] = field(default_factory=dict, repr=False)
 
     def take_merged(self) -> ox.Store | None:
         """The merged data store (see :attr:`merged`), handed over once: the dataset then forgets it, so its
@@ -140,7 +132,8 @@ class Dataset:
         for file in self.files.values():
             if not todo:
                 break
-            find_subjects(file.path.read_bytes(), file.relpath, todo, found)
+            index = self.line_indexes.get(file.relpath)
+            find_subjects(b"" if index else file.path.read_bytes(), file.relpath, todo, found, index)
         return found
 
     @cached_property
@@ -150,107 +143,6 @@ class Dataset:
         for file in self.files.values():
             index_subjects(file.path.read_text(encoding="utf-8"), file.relpath, lines)
         return lines
-
-
-_PREFIX = re.compile(r"^[ \t]*(?:@prefix|PREFIX)[ \t]+([A-Za-z][\w.-]*)?:[ \t]*<([^>]*)>", re.IGNORECASE | re.MULTILINE)
-#: a prefix declaration after a line break: a literal first character lets the regex engine skip ahead
-#: (``^`` with MULTILINE tries every position: 1.0 s against 0.1 s over 1M triples of N-Triples-style lines)
-_PREFIX_LINE = re.compile(r"\n[ \t]*(?:@prefix|(?i:prefix))[ \t]+([A-Za-z][\w.-]*)?:[ \t]*<([^>]*)>")
-
-
-_PREFIX_B, _PREFIX_LINE_B = (re.compile(r.pattern.encode(), r.flags & ~re.UNICODE) for r in (_PREFIX, _PREFIX_LINE))
-
-
-def _prefixes(text: str | bytes) -> dict[str, str]:
-    """The file's prefix declarations (the last one of a name wins): prefix -> namespace IRI."""
-    if isinstance(text, bytes):
-        return {k.decode(): v.decode() for k, v in _declared(text, _PREFIX_B, _PREFIX_LINE_B).items()}
-    return _declared(text, _PREFIX, _PREFIX_LINE)
-
-
-def _declared(text: AnyStr, head: re.Pattern[AnyStr], rest: re.Pattern[AnyStr]) -> dict[AnyStr, AnyStr]:
-    found = {}
-    for m in itertools.chain([head.match(text)], rest.finditer(text)):
-        if m is not None:
-            found[m.group(1) or text[:0]] = m.group(2)
-    return found
-
-
-_SUBJECT = re.compile(r"^(<[^>\s]*>|[A-Za-z][\w.-]*:[^\s;,]*|:[^\s;,]*)", re.MULTILINE)
-
-
-def index_subjects(text: str, relpath: str, into: dict[str, Location]) -> None:
-    """Record the line of every node written as a subject at the start of a line (first occurrence wins)."""
-    prefixes = _prefixes(text)
-    lineno, pos, last = 1, 0, None
-    for m in _SUBJECT.finditer(text):
-        token = m.group(1)
-        if token == last:  # N-Triples style: the same subject on consecutive lines
-            continue
-        last = token
-        if token.startswith("<"):
-            iri = token[1:-1]
-        else:
-            prefix, _, local = token.partition(":")
-            if prefix not in prefixes or token.upper().startswith(("PREFIX", "BASE")):
-                continue
-            iri = prefixes[prefix] + local.replace("\\", "")
-        if iri in into:
-            continue
-        lineno += text.count("\n", pos, m.start())
-        pos = m.start()
-        into[iri] = Location(relpath, lineno)
-
-
-#: the first token of every line but the first (empty when the line starts with no subject token): one match per
-#: line break. Bytes, with a newline first: a literal lets the regex engine skip ahead (1M triples: 0.6 s against
-#: 1.6 s for reading text and matching ``^`` with MULTILINE); non-ASCII bytes are allowed in names.
-_LINE_HEAD_TOKEN = rb"(<[^>\s]*>|[A-Za-z\x80-\xff][\w.\x80-\xff-]*:[^\s;,]*|:[^\s;,]*|)"
-_FIRST_HEAD, _LINE_HEAD = re.compile(_LINE_HEAD_TOKEN), re.compile(rb"\n" + _LINE_HEAD_TOKEN)
-
-
-def find_subjects(text: str | bytes, relpath: str, todo: set[str], into: dict[str, Location]) -> None:
-    """As :func:`index_subjects`, for the IRIs in ``todo`` only (found ones move from ``todo`` to ``into``).
-
-    One ``findall`` lists the first token of every line (its index is the line number), then
-    ``compress`` keeps the lines whose token is wanted: both run in C, so the cost is one pass over the
-    file however many IRIs are wanted (1M triples, 174k IRIs: 8.3 s with a regex of the wanted tokens,
-    1.2 s this way; a dict of every line's token instead of ``compress``: 2.2 s for 5,000 IRIs)."""
-    if not todo:
-        return
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    prefixes = _prefixes(data)
-    wanted = {f"<{i}>".encode(): i for i in todo}
-    for p, ns in prefixes.items():
-        if p.upper().startswith(("PREFIX", "BASE")):
-            continue
-        wanted.update((f"{p}:{i[len(ns):]}".encode(), i) for i in todo if i.startswith(ns))
-    first = _FIRST_HEAD.match(data)
-    heads = _LINE_HEAD.findall(data)
-    lines: dict[str, int] = {}
-    if first is not None and first.group(1) in wanted:
-        lines[wanted[first.group(1)]] = 1
-    hits = itertools.compress(zip(heads, itertools.count(2)), map(wanted.__contains__, heads))
-    for token, line in hits:  # in line order: the first line of an IRI (in any of its spellings) wins
-        lines.setdefault(wanted[token], line)
-    del heads
-    for iri, line in lines.items():
-        into[iri] = Location(relpath, line)
-        todo.discard(iri)
-
-
-_DERIVED_INTEGER = re.compile(
-    r"\^\^(?:xsd:|<http://www\.w3\.org/2001/XMLSchema#)((?:non)?(?:Negative|Positive)Integer|negativeInteger"
-    r"|positiveInteger|nonNegativeInteger|nonPositiveInteger|int|long|short|byte|unsigned(?:Int|Long|Short|Byte))\b")
-
-
-def find_lossy(text: str, relpath: str) -> list[tuple[Location, str]]:
-    """Literals typed with a derived integer type, which Oxigraph's store rewrites to xsd:integer."""
-    found = []
-    for m in _DERIVED_INTEGER.finditer(text):
-        lineno = text.count("\n", 0, m.start()) + 1
-        found.append((Location(relpath, lineno), f"xsd:{m.group(1)} is stored as xsd:integer"))
-    return found
 
 
 def _read_text(file: SourceFile) -> tuple[bytes, str]:
@@ -338,6 +230,7 @@ def load_project(project: Project | Path | str | None = None, *, data: str = "fi
         raise ValueError(f"data={data!r}: not files, both or merged")
     merger = _MergeLoader() if data != "files" else None
     merged_store: ox.Store | None = None
+    indexes: dict[str, LineIndex] = {}
     try:
         for file in project.files:
             try:
@@ -346,6 +239,8 @@ def load_project(project: Project | Path | str | None = None, *, data: str = "fi
                 base_iri = file.path.resolve().as_uri()
                 if merger is not None and file.kind == "data":
                     merger.add(file, raw, base_iri)
+                    if data == "merged":  # this thread would only wait for the parse: index the lines meanwhile
+                        indexes[file.relpath] = line_index(raw)
                 # bulk_load is not transactional; a file that fails leaves nothing behind, since the whole
                 # store is discarded when any file fails (1M triples: ~4.5 s, against minutes for Store.load)
                 if data != "merged" or file.kind != "data":
@@ -378,7 +273,7 @@ def load_project(project: Project | Path | str | None = None, *, data: str = "fi
     if data == "merged":
         assert merged_store is not None
         return Dataset(project, store, files, None, lossy, base, merged_store, merged_only=True,
-                       counted_triples=_distinct(store, merged_store))
+                       counted_triples=_distinct(store, merged_store), line_indexes=indexes)
     return Dataset(project, store, files, len(store), lossy, base, merged_store)
 
 

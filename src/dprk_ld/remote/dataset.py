@@ -20,7 +20,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import EndpointError, LoadError
-from ..load import GRAPH_BASE, Dataset, Location, graph_iri, load_project
+from ..lines import Location
+from ..load import GRAPH_BASE, Dataset, graph_iri, load_project
 from ..metadata import project_base
 from ..project import Project, SourceFile
 from .client import Endpoint
@@ -61,7 +62,7 @@ class RemoteDataset(Dataset):
 
 
 def scan_subjects(path: Path, relpath: str, todo: set[str], into: dict[str, Location]) -> None:
-    """:func:`dprk_ld.load.find_subjects` over a file read line by line (memory: one line).
+    """:func:`dprk_ld.lines.find_subjects` over a file read line by line (memory: one line).
 
     A subject is a token at the very start of a line, ``<iri>`` or ``prefix:local`` followed by
     whitespace, ``;``, ``,`` or the line's end (the prefixes declared above it), as find_subjects

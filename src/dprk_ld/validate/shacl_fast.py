@@ -18,7 +18,8 @@ from rdflib.term import Node
 
 from .. import shacl as engine
 from ..errors import DprkError
-from ..load import Dataset, Location
+from ..lines import Location
+from ..load import Dataset
 from ..query.results import solutions
 from ..shacl.shapes import Shape
 from ..shacl.terms import ox_nt, rdflib_term
