@@ -242,8 +242,9 @@ _TRIM = _malloc_trim()
 def release_memory() -> None:
     """Hand the heap freed by a finished query back to the system (glibc): a query's hash tables are
     freed when it ends, but the pages stay the process's and the next query (on another thread's
-    arena) may not reuse them, so the peak grows with each one. Generated shapes seed 4 at 1M
-    triples: peak RSS 1,060 -> 1,020 MB (4 runs each), for 0.3 CPU s (46 queries)."""
+    arena) may not reuse them, so the peak grows with each one. 1M triples, generated shapes seeds
+    3, 4, 5 (two runs each, load 2.6-4.9 on 2 cores): peak RSS 692 -> 596, 808 -> 754, 659 -> 614 MB,
+    CPU within the runs' noise."""
     if _TRIM is not None:
         _TRIM(0)
 
