@@ -6,7 +6,8 @@ Shape sets: ``gen`` — one project per seed from benchmarks/shapegen.py (random
 tuned the engine for, SHACL-SPARQL included, data with injected violations); ``ours`` — the
 project's own shapes on data shaped like ours (benchmarks/synth.py, 3 injected violations of each
 kind). Every engine runs in its own subprocess (``--run ENGINE DIR``) which reports its wall time
-(load + validate), CPU time (user + system, all threads) and peak RSS (max of itself and its
+(load + validate; ``fast`` loads as ``dprk-ld validate --check shacl`` does, the data files merged into
+one store, ``load_project(data="merged")``, and locates every finding at file:line), CPU time (user + system, all threads) and peak RSS (max of itself and its
 children, from getrusage). The machine may be shared: compare the ratios, taken within one run
 (``jena/fast`` per shape set, and their median over the seeds), and note the load printed.
 pyshacl runs with inference "none" and gets data + ontology as one graph; above ``--pyshacl-max``
