@@ -225,8 +225,13 @@ class Planner:
             out.append((m.shape, Query("", text, flagged, prepare=self.value_first(m, flags, checks, text))))
         if m.counts:
             having = q.any_of([f"COUNT(DISTINCT ?v) {op} {n}" for _, _, op, n in m.counts])
-            text = q.select(["?f", "(COUNT(DISTINCT ?v) AS ?n)"], m.focus("?f"),
-                            q.optional(self.pairs(m.focus, m.shape)), group_by="?f", having=having)
+            # the focus nodes without values (count 0) matter only if 0 violates a count (a minimum): else the
+            # values are joined, not OPTIONAL (which holds every pair in a hash table: 1M triples, a sh:maxCount
+            # on an X* path, generated shapes seed 4: +213 -> +67 MB while the query runs, same answers and time)
+            pairs = self.pairs(m.focus, m.shape)
+            zero = any((0 < k) if op == "<" else (0 > k) for _, _, op, k in m.counts)
+            text = q.select(["?f", "(COUNT(DISTINCT ?v) AS ?n)"], m.focus("?f"), q.optional(pairs) if zero else pairs,
+                            group_by="?f", having=having)
 
             def counted(row: Row, counts: list[tuple[Shape, str, str, int]] = m.counts) -> list[Hit]:
                 assert row[0] is not None and row[1] is not None  # ?f and its count are bound in every row
