@@ -6,6 +6,10 @@ file becomes the named graph ``https://w3id.org/dprk-ld/graph/<relpath>`` (perce
 an in-memory :class:`pyoxigraph.Store`; syntax errors, undeclared prefixes
 and non-UTF-8 bytes are reported as ``file:line:col``. The returned
 :class:`Dataset` is the plain value every later step works on.
+
+For SHACL, the data files can also be parsed into a second store as one default graph (the graph the
+engine validates), beside their file graphs or, when nothing else reads them, instead
+(``load_project(data=...)``).
 """
 
 from __future__ import annotations
