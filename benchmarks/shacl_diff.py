@@ -39,10 +39,11 @@ def key(r: ShaclResult) -> Key:
 
 
 def fast(d: Path) -> Counter[Key]:
+    """The results of what ``dprk-ld validate --check shacl`` runs (the data merged into one store)."""
     from dprk_ld.load import load_project
     from dprk_ld.validate.shacl_fast import validate_dataset
 
-    return Counter(key(r) for r in validate_dataset(load_project(d), fallback=False)[1].results)
+    return Counter(key(r) for r in validate_dataset(load_project(d, data="merged"), fallback=False)[1].results)
 
 
 def jena(d: Path) -> Counter[Key]:

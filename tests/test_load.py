@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from dprk_ld.errors import LoadError, ProjectError
@@ -66,16 +68,41 @@ def test_bundled_project_is_the_checkout():
     assert (root / "ontology").is_dir() and (root / "data").is_dir()
 
 
+def _reference_index(text: str, relpath: str, into: dict) -> None:
+    """The subjects' lines, the plain way (line by line, a dict of prefixes): the oracle for lines.py."""
+    from dprk_ld.lines import Location
+
+    prefixes = {}
+    for lineno, line in enumerate(text.splitlines(), 1):
+        m = re.match(r"\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", line, re.IGNORECASE)
+        if m:
+            prefixes[m.group(1) or ""] = m.group(2)
+            continue
+        m = re.match(r"(<[^>\s]*>|[^\s<\"#@:]*:[^\s;,]*)", line)
+        if not m:
+            continue
+        token = m.group(1)
+        prefix, _, local = token.partition(":")
+        iri = token[1:-1] if token.startswith("<") else prefixes[prefix] + local if prefix in prefixes else None
+        if iri is not None and iri not in into:
+            into[iri] = Location(relpath, lineno)
+
+
 def test_locate_many_agrees_with_the_full_index():
-    """find_subjects (one pass, for wanted IRIs only) gives each IRI the line the full index gives it:
-    prefixed and full IRIs, first occurrence, across files, unknown IRIs left out."""
+    """find_subjects (one pass, for wanted IRIs only) and the full index give each IRI the line a plain
+    line-by-line reading gives it: prefixed and full IRIs, first occurrence, across files, unknown IRIs left out."""
     from dprk_ld.lines import Location, find_subjects, index_subjects, line_index
 
     ds = load_project(bundled_root())
     full: dict[str, Location] = {}
     texts = [(f.path.read_text(encoding="utf-8"), f.relpath) for f in ds.files.values()]
     for text, rel in texts:
-        index_subjects(text, rel, full)
+        _reference_index(text, rel, full)
+    assert len(full) > 100 and ds.subject_lines == full
+    indexed_full: dict[str, Location] = {}
+    for text, rel in texts:
+        index_subjects(line_index(text.encode("utf-8")), rel, indexed_full)
+    assert indexed_full == full
     for indexed in (False, True):  # scanning the text, or looking up its line index (load_project(data="merged"))
         todo = set(full) | {"http://example.org/never-a-subject"}
         found: dict[str, Location] = {}
@@ -92,7 +119,7 @@ def test_locate_many_agrees_with_the_full_index():
             "ex:naïve ex:p 2 .\r\ne2:x ex:p 3 .\r\n")
     wanted = {"http://e/ö", "http://e/naïve", "http://e/é#x"}
     full = {}
-    index_subjects(text, "u.ttl", full)
+    _reference_index(text, "u.ttl", full)
     for given, index in ((text, None), (text.encode("utf-8"), None), (b"", line_index(text.encode("utf-8")))):
         found = {}
         find_subjects(given, "u.ttl", set(wanted), found, index)

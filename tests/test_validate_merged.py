@@ -116,3 +116,17 @@ def test_the_dataset_store_is_left_as_found():
     before = sorted(map(str, ds.store))
     validate_dataset(ds)
     assert sorted(map(str, ds.store)) == before
+
+
+@pytest.mark.parametrize("data", ["both", "merged"])
+def test_an_unexpected_failure_while_loading_is_raised_as_is(monkeypatch, data):
+    """An error on the loading thread is the one raised, and the merge thread is not left waiting."""
+    import dprk_ld.load
+
+    def broken(text: str, relpath: str) -> list:
+        raise RuntimeError("broken scan")
+
+    monkeypatch.setattr(dprk_ld.load, "find_lossy", broken)
+    with pytest.raises(RuntimeError, match="broken scan"):
+        load_project(MINI, data=data)
+    assert not [t for t in threading.enumerate() if t.name == "dprk-ld-merge-load"]

@@ -47,32 +47,6 @@ def _declared(text: AnyStr, head: re.Pattern[AnyStr], rest: re.Pattern[AnyStr]) 
     return found
 
 
-_SUBJECT = re.compile(r"^(<[^>\s]*>|[A-Za-z][\w.-]*:[^\s;,]*|:[^\s;,]*)", re.MULTILINE)
-
-
-def index_subjects(text: str, relpath: str, into: dict[str, Location]) -> None:
-    """Record the line of every node written as a subject at the start of a line (first occurrence wins)."""
-    prefixes = _prefixes(text)
-    lineno, pos, last = 1, 0, None
-    for m in _SUBJECT.finditer(text):
-        token = m.group(1)
-        if token == last:  # N-Triples style: the same subject on consecutive lines
-            continue
-        last = token
-        if token.startswith("<"):
-            iri = token[1:-1]
-        else:
-            prefix, _, local = token.partition(":")
-            if prefix not in prefixes or token.upper().startswith(("PREFIX", "BASE")):
-                continue
-            iri = prefixes[prefix] + local.replace("\\", "")
-        if iri in into:
-            continue
-        lineno += text.count("\n", pos, m.start())
-        pos = m.start()
-        into[iri] = Location(relpath, lineno)
-
-
 #: the first token of every line but the first (empty when the line starts with no subject token): one match per
 #: line break. Bytes, with a newline first: a literal lets the regex engine skip ahead (1M triples: 0.6 s against
 #: 1.6 s for reading text and matching ``^`` with MULTILINE); non-ASCII bytes are allowed in names.
@@ -136,6 +110,17 @@ def find_subjects(text: str | bytes, relpath: str, todo: set[str], into: dict[st
     for iri, line in lines.items():
         into[iri] = Location(relpath, line)
         todo.discard(iri)
+
+
+def index_subjects(index: LineIndex, relpath: str, into: dict[str, Location]) -> None:
+    """Record where every node written as a subject at the start of a line is first written, from the
+    file's :func:`line_index` (an IRI already in ``into``, from an earlier file, keeps its place)."""
+    lines: dict[str, int] = {}
+    for token, line in index.first.items():
+        iri = _as_iri(token, index.prefixes)
+        if iri is not None and iri not in into and line < lines.get(iri, line + 1):
+            lines[iri] = line
+    into.update((iri, Location(relpath, line)) for iri, line in lines.items())
 
 
 def _as_iri(token: bytes, prefixes: dict[str, str]) -> str | None:

@@ -142,10 +142,12 @@ class Dataset:
 
     @cached_property
     def subject_lines(self) -> dict[str, Location]:
-        """Subject IRI -> where it is first written; built on first use (re-reads the files)."""
+        """Subject IRI -> where it is first written; built on first use (from the line indexes made while
+        loading, else by reading the files)."""
         lines: dict[str, Location] = {}
         for file in self.files.values():
-            index_subjects(file.path.read_text(encoding="utf-8"), file.relpath, lines)
+            index = self.line_indexes.get(file.relpath) or line_index(file.path.read_bytes())
+            index_subjects(index, file.relpath, lines)
         return lines
 
 
@@ -192,12 +194,18 @@ class _MergeLoader:
                 self.failed = exc
 
     def finish(self) -> tuple[ox.Store, list[tuple[SourceFile, SyntaxError]]]:
-        """The merged store once every file is in, and the files that did not parse."""
+        """The merged store once every file is in, and the files that did not parse (anything else that went
+        wrong on the thread is raised here)."""
         self.todo.put(None)
         self.thread.join()
         if self.failed is not None:
             raise self.failed
         return self.store, self.errors
+
+    def abandon(self) -> None:
+        """Stop after the file in hand (the caller is failing for another reason, which it reports)."""
+        self.todo.put(None)
+        self.thread.join()
 
 
 def _syntax_error(file: SourceFile, exc: SyntaxError) -> LoadError:
@@ -257,9 +265,12 @@ def load_project(project: Project | Path | str | None = None, *, data: str = "fi
                 continue
             files[iri] = file
             lossy.extend(find_lossy(text, file.relpath))
-    finally:
+    except BaseException:
         if merger is not None:
-            merged_store, merge_errors = merger.finish()
+            merger.abandon()  # the thread ends; the error that got us here is the one raised
+        raise
+    if merger is not None:
+        merged_store, merge_errors = merger.finish()
     if merger is not None and merge_errors:
         if data == "merged":  # the only parse of these files: their errors, in the project's file order
             order = {f.relpath: i for i, f in enumerate(project.files)}
