@@ -167,10 +167,13 @@ def _read_text(file: SourceFile) -> tuple[bytes, str]:
 
 
 class _MergeLoader:
-    """Bulk-loads data files into the default graph of a store of its own, on a thread of its own: beside the
-    per-file load (pyoxigraph releases the GIL while parsing, and two stores share no write lock: 1.12M
-    triples, both loads 3.9 s wall against 3.5 s for one; the SPARQL copy it replaces took 4.3 s), or alone,
-    while the caller reads and checks the next file. At most ``ahead`` files wait, so memory stays bounded."""
+    """Loads data files into the default graph of a store of its own, on a thread of its own: beside the
+    per-file load (pyoxigraph releases the GIL while parsing, and two stores share no write lock), or alone,
+    while the caller indexes the file's lines. At most ``ahead`` files wait, so memory stays bounded.
+
+    ``Store.load``, not ``bulk_load``: on pyoxigraph 0.5's in-memory store it is faster to load, peaks lower
+    and gives a store that answers faster (``benchmarks/store_load.py``; 1.12M triples: 3.24 against 3.67 s,
+    569 against 609 MB; the SHACL engine's 132 queries on it 6.0 -> 4.0 s wall)."""
 
     def __init__(self, ahead: int = 1) -> None:
         self.store = ox.Store()
@@ -187,7 +190,7 @@ class _MergeLoader:
         while (item := self.todo.get()) is not None:
             file, raw, base_iri = item
             try:
-                self.store.bulk_load(raw, format=ox.RdfFormat.TURTLE, base_iri=base_iri)
+                self.store.load(raw, format=ox.RdfFormat.TURTLE, base_iri=base_iri)
             except SyntaxError as exc:  # reported with the file's name by the caller; the store is then dropped
                 self.errors.append((file, exc))
             except BaseException as exc:  # anything else: handed to the caller's thread
@@ -253,10 +256,8 @@ def load_project(project: Project | Path | str | None = None, *, data: str = "fi
                     merger.add(file, raw, base_iri)
                 if data == "merged":  # this thread would mostly wait for the parse: index the lines meanwhile
                     indexes[file.relpath] = line_index(raw)
-                # bulk_load is not transactional; a file that fails leaves nothing behind, since the whole
-                # store is discarded when any file fails (1M triples: ~4.5 s, against minutes for Store.load)
                 if data != "merged" or file.kind != "data":
-                    store.bulk_load(raw, format=ox.RdfFormat.TURTLE, base_iri=base_iri, to_graph=ox.NamedNode(iri))
+                    store.load(raw, format=ox.RdfFormat.TURTLE, base_iri=base_iri, to_graph=ox.NamedNode(iri))
             except SyntaxError as exc:
                 errors.append(_syntax_error(file, exc))
                 continue
