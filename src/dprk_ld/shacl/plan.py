@@ -223,7 +223,16 @@ class Planner:
                 return [Hit(row[0], row[1], component=ci, shape=s)
                         for (s, ci, _, _), b in zip(conds, row[2:], strict=True) if b == _TRUE]
             out.append((m.shape, Query("", text, flagged, prepare=self.value_first(m, flags, checks, text))))
-        if m.counts:
+        if m.counts and all(op == "<" and k == 1 for _, _, op, k in m.counts):
+            # only sh:minCount 1: the focus nodes without a value, by MINUS rather than counting every
+            # node's values (1M triples, 65k focus nodes on one predicate: 0.17 -> 0.085 s)
+            text = q.select(["?f"], m.focus("?f"), q.minus(q.group(self.pairs(m.focus, m.shape))), distinct=True)
+
+            def missing(row: Row, counts: list[tuple[Shape, str, str, int]] = m.counts) -> list[Hit]:
+                assert row[0] is not None  # ?f is bound in every row
+                return [Hit(row[0], component=ci, shape=s) for s, ci, _, _ in counts]
+            out.append((m.shape, Query("", text, missing)))
+        elif m.counts:
             having = q.any_of([f"COUNT(DISTINCT ?v) {op} {n}" for _, _, op, n in m.counts])
             # the focus nodes without values (count 0) matter only if 0 violates a count (a minimum): else the
             # values are joined, not OPTIONAL (which holds every pair in a hash table: 1M triples, a sh:maxCount
