@@ -53,6 +53,7 @@ class Validator(Planner):
                  wrap: bool = True) -> None:
         super().__init__(shapes, wrap)
         self.store, self.graphs, self.ontology = store, graphs, ontology
+        self.one_graph = len(graphs) == 1
         #: temporary named graph of materialised node sets: ``<set> <urn:x-fastshacl:has> node``
         self.sets_graph = ox.NamedNode(f"urn:x-fastshacl:sets:{uuid.uuid4().hex}")
         self.class_sets: dict[str, str] = {}  # class IRI -> set IRI (its instances, subclasses included)

@@ -37,6 +37,8 @@ _VAR_V = re.compile(r"\?v\b")
 #: :meth:`Planner.value_first` walks back from the violating values when there are at most this many
 #: per focus node (walking back from a value costs about what walking forward from a focus node does)
 VALUE_FIRST_RATIO = 1.0
+#: a path that is one predicate or its inverse
+_PREDICATE = re.compile(r"\^?<[^<>\s]+>")
 
 
 @dataclass
@@ -75,6 +77,8 @@ class Planner:
         self.fresh_n = 0
         self.custom = custom_components(shapes)
         self.deferred: list[Deferred] = []
+        #: the validated graph is one graph, so a predicate links a node to each value once (the engine says)
+        self.one_graph = False
 
     def shapes_graph(self) -> str:  # pragma: no cover - provided by the engine
         raise NotImplementedError
@@ -233,13 +237,17 @@ class Planner:
                 return [Hit(row[0], component=ci, shape=s) for s, ci, _, _ in counts]
             out.append((m.shape, Query("", text, missing)))
         elif m.counts:
-            having = q.any_of([f"COUNT(DISTINCT ?v) {op} {n}" for _, _, op, n in m.counts])
+            # a materialised focus set lists each node once and one graph holds each triple once, so the
+            # pairs of a predicate (or its inverse) are distinct: COUNT needs no DISTINCT (0.17 -> 0.14 s)
+            unique = self.one_graph and m.focus.size is not None and _PREDICATE.fullmatch(m.shape.path or "")
+            n_v = "COUNT(?v)" if unique else "COUNT(DISTINCT ?v)"
+            having = q.any_of([f"{n_v} {op} {n}" for _, _, op, n in m.counts])
             # the focus nodes without values (count 0) matter only if 0 violates a count (a minimum): else the
             # values are joined, not OPTIONAL (which holds every pair in a hash table: 1M triples, a sh:maxCount
             # on an X* path, generated shapes seed 4: +213 -> +67 MB while the query runs, same answers and time)
             pairs = self.pairs(m.focus, m.shape)
             zero = any((0 < k) if op == "<" else (0 > k) for _, _, op, k in m.counts)
-            text = q.select(["?f", "(COUNT(DISTINCT ?v) AS ?n)"], m.focus("?f"), q.optional(pairs) if zero else pairs,
+            text = q.select(["?f", f"({n_v} AS ?n)"], m.focus("?f"), q.optional(pairs) if zero else pairs,
                             group_by="?f", having=having)
 
             def counted(row: Row, counts: list[tuple[Shape, str, str, int]] = m.counts) -> list[Hit]:
