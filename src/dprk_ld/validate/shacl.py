@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from importlib import resources
 
-import pyshacl
-from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
@@ -31,8 +29,6 @@ from ..shacl.terms import path_sparql, rdflib_term, shape_key
 from . import shacl_fast
 from .common import finding_at, short
 from .report import Finding
-
-ShaclError = (ConstraintLoadError, ShapeLoadError, ReportableRuntimeError)
 
 SEVERITY = {str(SH.Violation): "violation", str(SH.Warning): "warning", str(SH.Info): "info"}
 
@@ -127,11 +123,14 @@ def check_data_detailed(dataset: Dataset, engine: str = "auto") -> tuple[list[Fi
     if engine in ("auto", "fast"):
         findings, report = shacl_fast.validate_dataset(dataset, fallback=(engine == "auto"))
         return findings, fallback_detail(report.fallbacks)
+    import pyshacl  # only here and below: `validate --check shacl` on the fast engine never imports it (0.1 s)
+    from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError
+
     data = dataset.data + hierarchy_graph(dataset)
     try:
         _, report, _ = pyshacl.validate(data, shacl_graph=dataset.shapes, inference="none",
                                         allow_warnings=True, allow_infos=True, advanced=False)
-    except ShaclError as exc:
+    except (ConstraintLoadError, ShapeLoadError, ReportableRuntimeError) as exc:
         return [Finding("violation", "shapes", f"pyshacl cannot use the shapes: {exc}".split("\nFor reference")[0],
                         file=(dataset.graphs_of("shapes") and dataset.files[dataset.graphs_of("shapes")[0]].relpath)
                         or None, hint="fix the shape the message names")], "engine: pyshacl"
@@ -161,6 +160,8 @@ def check_shapes(dataset: Dataset, engine: str = "auto") -> list[Finding]:
         report = validate_graphs(shapes, shacl_shacl())
         return shacl_fast.findings_from_results(dataset, report, "shapes",
                                                 lambda n: _anchor(shapes, rdflib_term(n)))
+    import pyshacl
+
     meta = shacl_shacl()
     _, report, _ = pyshacl.validate(shapes, shacl_graph=meta, inference="none", allow_warnings=True)
     return findings_from_report(dataset, report, "shapes", shapes, meta)
