@@ -219,8 +219,15 @@ class Planner:
                     c = f"!BOUND(?__c{i})"
                 binds.append(q.bind(f"COALESCE({c}, false)", b))
             checks = [*opts, *binds, q.filter_(q.any_of(flags))]
-            text = q.select(["?f", "?v", *flags], values_pattern(m.focus, m.shape, m.focus.big), *checks,
-                            distinct=True)
+            scan = path_scan(m.shape.path) if m.focus.big and m.shape.path is not None else None
+            if scan is not None:  # the path's pairs first, each looked up in the focus set: the same time as
+                # hashing the set when most of its nodes have values, far less when few have (1M triples, 50k
+                # claims, dprk:startDate on 382 of them: 0.027 -> 0.002 s; dprk:gloss on all: 0.074 -> 0.067 s)
+                text = q.select(["?f", "?v", *flags], scan, *checks, q.filter_(q.exists(m.focus("?f"))),
+                                distinct=True)
+            else:
+                text = q.select(["?f", "?v", *flags], values_pattern(m.focus, m.shape, m.focus.big), *checks,
+                                distinct=True)
 
             def flagged(row: Row, conds: list[tuple[Shape, str, str, str | None]] = m.conds) -> list[Hit]:
                 assert row[0] is not None  # ?f is bound in every row

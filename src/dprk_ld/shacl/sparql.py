@@ -35,6 +35,10 @@ def filter_(expr: str) -> str:
     return f"FILTER({expr})"
 
 
+def exists(*parts: str) -> str:
+    return "EXISTS " + group(*parts)
+
+
 def not_exists(*parts: str) -> str:
     return "NOT EXISTS " + group(*parts)
 
