@@ -19,7 +19,7 @@ import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph
@@ -287,14 +287,8 @@ def validate_store(
     else:
         graphs = [ox.NamedNode(g) for g in data_graphs]
     v = Validator(store, shapes, graphs, ontology_graph, wrap)
-    tasks: list[Task] = []
     try:
-        for node, focus in _focuses(v, top_level(shapes), threads):
-            if isinstance(focus, Unsupported):
-                v.deferred.append(Deferred((node,), SH.target, None, str(focus)))
-            elif focus is not None:
-                tasks += v.evaluate(v.shape(node), focus)
-        results = v.run(tasks, threads)
+        results = _pipeline(v, top_level(shapes), threads)
         fallbacks = [Fallback(str(d.chain[0]), _describe(d, v), d.reason) for d in v.deferred]
         if v.deferred and fallback:
             results += run_fallback(v, v.deferred, fallbacks)
@@ -303,9 +297,13 @@ def validate_store(
     return Report(not results, results, fallbacks, v.cache)
 
 
-def _focuses(v: Validator, nodes: list[Node], threads: int) -> list[tuple[Node, Focus | None | Unsupported]]:
-    """Each top-level shape's focus (its node set materialised: class instances, targets), or why it has
-    none the engine can compute; the sets are built on ``threads`` threads (the store's updates leave the GIL)."""
+def _pipeline(v: Validator, nodes: list[Node], threads: int) -> list[ShaclResult]:
+    """The results of the top-level shapes ``nodes``, in their order (each shape's queries in plan order).
+
+    Each shape's focus set is materialised on a thread of its own, one set after another (each is a store
+    update, and updates take the store's write lock in turn); a shape's queries go to the ``threads``
+    query threads as soon as its set is there, so the queries of the first shapes run while the later
+    sets are built (1M triples, ours: the sets take 0.65 s, which the queries had waited for)."""
     def one(node: Node) -> Focus | None | Unsupported:
         try:
             s = v.shape(node)
@@ -320,8 +318,24 @@ def _focuses(v: Validator, nodes: list[Node], threads: int) -> list[tuple[Node, 
             v.shape(node)
         except Unsupported:
             pass
-    with ThreadPoolExecutor(max(1, threads)) as pool:
-        return list(zip(nodes, pool.map(one, nodes), strict=True))
+    strings: dict[str, str] = {}  # setdefault is atomic: the threads share it
+    times: dict[str, dict[str | None, int]] = {}  # repeats query -> focus node -> times validated
+    parts: list[Future[list[ShaclResult]]] = []
+    with ThreadPoolExecutor(1, "dprk-ld-shacl-sets") as sets, ThreadPoolExecutor(max(1, threads)) as pool:
+        try:
+            foci = [sets.submit(one, node) for node in nodes]
+            for node, pending in zip(nodes, foci, strict=True):
+                focus = pending.result()
+                if isinstance(focus, Unsupported):
+                    v.deferred.append(Deferred((node,), SH.target, None, str(focus)))
+                elif focus is not None:  # planned here, on one thread; run on the query threads
+                    parts += [pool.submit(v.results_of, s, query, strings, times)
+                              for s, query in v.evaluate(v.shape(node), focus)]
+            return [r for part in parts for r in part.result()]
+        except BaseException:
+            sets.shutdown(cancel_futures=True)
+            pool.shutdown(cancel_futures=True)
+            raise
 
 
 def _describe(d: Deferred, planner: Planner) -> str:
