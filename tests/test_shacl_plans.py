@@ -17,6 +17,7 @@ import pytest
 from rdflib import Graph
 
 from dprk_ld.shacl import engine, plan, results_from_pyshacl, validate_graphs
+from dprk_ld.shacl.components import base
 
 from .conftest import benchmark_module
 
@@ -55,3 +56,39 @@ def test_value_first_plan_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
         validate_graphs(Graph().parse(data=onto + "".join(data), format="turtle"),
                         Graph().parse(data=shapes, format="turtle"))
     assert any(used)
+
+
+@pytest.mark.parametrize("ratio", [1e9, 0.0], ids=["pairs-first", "hashed"])
+@pytest.mark.parametrize("seed", range(20))
+def test_pairs_first_or_hashed_same_results_as_pyshacl(seed: int, ratio: float,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Value conditions on a large focus set start from the path's pairs or hash the set, as
+    :func:`dprk_ld.shacl.components.base.pairs_first` finds from the data; each plan forced here."""
+    monkeypatch.setattr(engine, "HASH_MIN", 0)
+    monkeypatch.setattr(base, "PAIRS_FIRST_RATIO", ratio)
+    onto, shapes, data = shapegen.generate(seed, 30)
+    dg = Graph().parse(data=onto + "".join(data), format="turtle")
+    sg = Graph().parse(data=shapes, format="turtle")
+    ours = validate_graphs(dg, sg)
+    _, rg, _ = pyshacl.validate(dg, shacl_graph=sg, inference="none", advanced=True)
+    ref = results_from_pyshacl(rg)  # type: ignore[arg-type]
+
+    def key(r: object) -> tuple:
+        return dataclasses.astuple(dataclasses.replace(r, message=None))  # type: ignore[type-var]
+    assert Counter(map(key, ours.results)) == Counter(map(key, ref))
+
+
+def test_pairs_first_chooses_by_the_data() -> None:
+    """Few pairs for the focus set: the pairs first; as many pairs as focus nodes: the hashed join."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    ex = "http://example.org/"
+    store.extend([ox.Quad(ox.NamedNode(f"{ex}n{i}"), ox.NamedNode(f"{ex}dense"), ox.Literal(str(i)))
+                  for i in range(100)])
+    store.extend([ox.Quad(ox.NamedNode(f"{ex}n{i}"), ox.NamedNode(f"{ex}sparse"), ox.Literal("x"))
+                  for i in range(3)])
+    v = engine.Validator(store, Graph(), [ox.DefaultGraph()], None)
+    for pred, want in (("sparse", "first"), ("dense", "hashed")):
+        prepare = base.pairs_first(f"?f <{ex}{pred}> ?v .", 100, "first", "hashed")
+        assert prepare(v) == want

@@ -58,6 +58,7 @@ class Validator(Planner):
         self.sets_graph = ox.NamedNode(f"urn:x-fastshacl:sets:{uuid.uuid4().hex}")
         self.class_sets: dict[str, str] = {}  # class IRI -> set IRI (its instances, subclasses included)
         self.set_sizes: dict[str, int] = {}
+        self.counts: dict[str, int] = {}  # count_upto's memo
         self.set_ids = itertools.count()
         self.set_memo: dict[str, str] = {}  # query -> the set of its nodes
         self.set_locks: dict[str, threading.Lock] = {}
@@ -120,6 +121,14 @@ class Validator(Planner):
 
     def set_size(self, key: str) -> int:
         return self.set_sizes[key]
+
+    def count_upto(self, pattern: str, limit: int) -> int:
+        """The number of solutions of ``pattern``, counted up to ``limit`` (once per pattern and limit)."""
+        key = f"{limit} {pattern}"
+        if key not in self.counts:
+            text = f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT * WHERE {{ {pattern} }} LIMIT {limit} }} }}"
+            self.counts[key] = int(next(iter(solutions(self.store.query(text, default_graph=self.graphs))))[0].value)
+        return self.counts[key]
 
     def in_set(self, key: str, var: str) -> str:
         """Pattern: ``var`` is in the node set ``key``."""
