@@ -123,7 +123,10 @@ class QualifiedComponent(Component):
         for param, op, local in ((SH.qualifiedMinCount, "<", "QualifiedMinCount"),
                                  (SH.qualifiedMaxCount, ">", "QualifiedMaxCount")):
             n = s.one(param)
-            if n is not None:
+            if n is not None and op == "<" and integer(n) == 1:  # no conforming value: MINUS, not counting them
+                text = q.select(["?f"], focus("?f"), q.minus(q.group(ctx.pairs(focus, s), keep)), distinct=True)
+                out.append(Query(SH_NS + local + "ConstraintComponent", text, "f"))
+            elif n is not None:
                 text = q.select(["?f"], *where, group_by="?f", having=f"COUNT(DISTINCT ?v) {op} {integer(n)}")
                 out.append(Query(SH_NS + local + "ConstraintComponent", text, "f"))
         return out
