@@ -31,7 +31,7 @@ from .components import Hit, Query
 from .components.base import Decode, NamedRow, Row
 from .errors import Unsupported
 from .fallback import run_fallback
-from .plan import Deferred, Planner, Task
+from .plan import Deferred, Planner
 from .results import Fallback, Report, ShaclResult
 from .shapes import Shape, target_parts, top_level
 from .sparql import Focus
@@ -155,23 +155,13 @@ class Validator(Planner):
         size = self.set_sizes[key]
         return make_focus(lambda var: q.group(self.in_set(key, var)), big=size >= HASH_MIN, size=size)
 
-    def run(self, tasks: list[Task], threads: int) -> list[ShaclResult]:
-        """Run the compiled queries on a thread pool (measured: pyoxigraph keeps the GIL while results
-        are iterated, so the threads overlap little). Each query's rows become results as they are read,
-        no query's rows held whole, and the results share one copy of each string (terms, messages):
-        generated shapes seed 4 at 1M triples, 333k results, 153 -> 47 MB of Python heap at the most,
-        peak RSS of the whole validation 1,129 -> 1,063 MB."""
-        strings: dict[str, str] = {}  # setdefault is atomic: the threads share it
-        times: dict[str, dict[str | None, int]] = {}  # repeats query -> focus node -> times validated
-        out: list[ShaclResult] = []
-        with ThreadPoolExecutor(max(1, threads)) as pool:
-            for part in pool.map(lambda t: self.results_of(t[0], t[1], strings, times), tasks):
-                out += part
-        return out
-
     def results_of(self, s: Shape, query: Query, strings: dict[str, str],
                    times: dict[str, dict[str | None, int]]) -> list[ShaclResult]:
-        """The results of one compiled query, in row order; ``strings``, ``times``: shared memos."""
+        """The results of one compiled query, in row order; ``strings``, ``times``: shared memos.
+
+        The rows become results as they are read (no query's rows are held whole), and the results share
+        one copy of each string (terms, messages): generated shapes seed 4 at 1M triples, 333k results,
+        153 -> 47 MB of Python heap at the most, peak RSS of the whole validation 1,129 -> 1,063 MB."""
         out: list[ShaclResult] = []
         n: dict[str | None, int] | None = None  # focus node -> times validated (a ``repeats`` query)
         for row in self.iter_rows(query, strings):

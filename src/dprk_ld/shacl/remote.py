@@ -106,8 +106,9 @@ class RemoteValidator(Validator):
         return make_focus(render, big=size >= HASH_MIN)
 
     def run(self, tasks: list[Task], threads: int) -> list[ShaclResult]:
-        """As :meth:`Validator.run`, the longest queries sent first (the logical constraints nest the most
-        subqueries and take the longest): fewer idle threads at the end. Results keep the tasks' order."""
+        """The compiled queries on ``threads`` threads, the longest sent first (the logical constraints nest
+        the most subqueries and take the longest): fewer idle threads at the end. Results keep the tasks'
+        order."""
         order = sorted(range(len(tasks)), key=lambda i: -len(tasks[i][1].text))
         with ThreadPoolExecutor(max(1, threads)) as pool:
             answers = dict(zip(order, pool.map(lambda i: self.rows(tasks[i][1]), order), strict=True))
