@@ -1,5 +1,5 @@
 """``python -m dprk_ld``: the same as the ``dprk-ld`` command."""
 
-from .cli import main
+from .cli import run
 
-main()
+run()

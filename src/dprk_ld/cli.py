@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from . import cli_store, clikit, curate
+from . import cli_store, clikit, curate, oneshot
 from .clikit import project_option, resolve_project, user_errors
 from .errors import SourceError
 
@@ -31,6 +31,11 @@ def main(ctx: click.Context, quiet: bool, verbose: int, color: bool | None) -> N
     Shell completion (commands, options, canned-query names): see docs/cli.md.
     """
     clikit.setup(ctx, quiet, verbose, color)
+
+
+def run() -> None:
+    """The ``dprk-ld`` console command: :func:`main`, leaving large stores to the OS at exit (:mod:`.oneshot`)."""
+    oneshot.run(main)
 
 
 @main.command()

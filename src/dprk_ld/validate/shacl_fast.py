@@ -16,6 +16,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDFS, SH
 from rdflib.term import Node
 
+from .. import oneshot
 from .. import shacl as engine
 from ..errors import DprkError
 from ..lines import Location
@@ -80,6 +81,7 @@ def validate_dataset(dataset: Dataset, fallback: bool = True) -> tuple[list[Find
                             hint="use --engine auto (pyshacl for those constraints) or --engine pyshacl")
     merged = dataset.take_merged()
     if merged is not None:  # the data files merged into a store of their own (load_project(data="both"/"merged"))
+        oneshot.keep(merged)  # the dprk-ld command exits without freeing it (1.3M quads: 0.4-0.6 s)
         return _validate_in(dataset, merged, None, shapes, fallback)
     target = VALIDATED_GRAPH.format(uuid.uuid4().hex)
     update = copy_update(target, dataset.graphs_of("data"), dataset.graphs_of("ontology"))
