@@ -221,10 +221,10 @@ _WRAP_RE = re.compile(rb'"\^\^<(' + b"|".join(re.escape(d.encode()) for d in sor
 
 
 def load_file(store: ox.Store, path: str | Path, graph: str | None = None) -> None:
-    """Bulk-load an RDF file, keeping numeric literals exactly as written (see ``WRAP``)."""
+    """Load an RDF file, keeping numeric literals exactly as written (see ``WRAP``)."""
     fmt = ox.RdfFormat.from_extension(Path(path).suffix.lstrip(".")) or ox.RdfFormat.TURTLE
     nt_bytes = ox.serialize(ox.parse(path=str(path), format=fmt), format=ox.RdfFormat.N_TRIPLES)
     assert nt_bytes is not None  # serialize without an output returns the bytes
     nt_bytes = _WRAP_RE.sub(rb'"^^<' + WRAP.encode() + rb"\1>", nt_bytes)
     gn = ox.NamedNode(graph) if graph else ox.DefaultGraph()
-    store.bulk_load(input=nt_bytes, format=ox.RdfFormat.N_TRIPLES, to_graph=gn)
+    store.load(input=nt_bytes, format=ox.RdfFormat.N_TRIPLES, to_graph=gn)
