@@ -7,7 +7,9 @@ keeps the reference entities (states, persons, organisations, places) shared. So
 benchmark validates our real shapes on data shaped exactly like the real dataset; with
 ``--violations 0`` it has exactly the findings of the real data (none when it conforms).
 
-Data files are N-Triples named ``.ttl`` (N-Triples is valid Turtle; projects hold .ttl only).
+Data files are N-Triples named ``.ttl`` (N-Triples is valid Turtle; projects hold .ttl only), or with
+``--turtle`` Turtle as a curator writes it: the prefixes of the repository's data files declared, each
+subject's triples grouped with ``;`` and ``,`` (pyoxigraph's Turtle serialiser). Same triples either way.
 
 ``--violations K`` then injects K violations of each kind below, on distinct claims
 chosen deterministically from ``--seed``:
@@ -23,13 +25,14 @@ max-count                 a claim gets a second ``dprk:rank``
 wrong-class               a claim cites an actor (``state:PRK``) instead of a citation
 ========================  ==========================================================
 
-CLI: ``python benchmarks/synth.py OUTDIR --claims N [--violations K] [--seed S]``.
+CLI: ``python benchmarks/synth.py OUTDIR --claims N [--violations K] [--seed S] [--turtle]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -60,8 +63,17 @@ def _rename(term: object, i: int) -> object:
     return term
 
 
-def synth(outdir: Path, claims: int, violations: int = 0, seed: int = 0) -> int:
-    """Write the project; return the number of data triples."""
+def prefixes() -> dict[str, str]:
+    """The prefixes the repository's data files declare."""
+    found: dict[str, str] = {}
+    for f in sorted((REPO / "data").glob("*.ttl")):
+        found.update(re.findall(r"^@prefix\s+([\w-]*):\s*<([^>]*)>", f.read_text(encoding="utf-8"), re.MULTILINE))
+    return found
+
+
+def synth(outdir: Path, claims: int, violations: int = 0, seed: int = 0, turtle: bool = False) -> int:
+    """Write the project (data as N-Triples lines, or as prefixed Turtle with ``turtle``); return the number of
+    data triples."""
     rnd = random.Random(seed)
     for sub in ("ontology", "shapes", "data"):
         (outdir / sub).mkdir(parents=True, exist_ok=True)
@@ -79,7 +91,11 @@ def synth(outdir: Path, claims: int, violations: int = 0, seed: int = 0) -> int:
     chunk = -(-len(triples) // FILES)
     for k in range(FILES):
         part = triples[k * chunk : (k + 1) * chunk]
-        ox.serialize(part, output=str(outdir / "data" / f"part{k:02d}.ttl"), format=ox.RdfFormat.N_TRIPLES)
+        out = str(outdir / "data" / f"part{k:02d}.ttl")
+        if turtle:
+            ox.serialize(part, output=out, format=ox.RdfFormat.TURTLE, prefixes=prefixes())
+        else:
+            ox.serialize(part, output=out, format=ox.RdfFormat.N_TRIPLES)
     return len(triples)
 
 
@@ -125,8 +141,9 @@ def main() -> None:
     ap.add_argument("--claims", type=int, required=True)
     ap.add_argument("--violations", type=int, default=0)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--turtle", action="store_true", help="data as prefixed Turtle, not N-Triples lines")
     a = ap.parse_args()
-    print(synth(a.outdir, a.claims, a.violations, a.seed))
+    print(synth(a.outdir, a.claims, a.violations, a.seed, a.turtle))
 
 
 if __name__ == "__main__":

@@ -1,12 +1,14 @@
 """SHACL at scale: the fast engine vs pyshacl vs Apache Jena SHACL (wall time, peak RSS, findings).
 
-Usage: python benchmarks/validate.py [--sizes 1000000] [--seeds 5] [--sets gen,ours] [--pyshacl-max 200000]
+Usage: python benchmarks/validate.py [--sizes 1000000] [--seeds 5] [--sets gen,ours,ours-ttl] [--pyshacl-max 200000]
        [--pyshacl-seeds 1 | --pyshacl-sets ours]
 
 Shape sets: ``gen`` — one project per seed from benchmarks/shapegen.py (random shape sets nobody
 tuned the engine for, SHACL-SPARQL included, data with injected violations); ``ours`` — the
 project's own shapes on data shaped like ours (benchmarks/synth.py, 3 injected violations of each
-kind). Every engine runs in its own subprocess (``--run ENGINE DIR``) which reports its wall time
+kind), its data files written as N-Triples lines; ``ours-ttl`` — the same triples written as prefixed
+Turtle, as a curator writes it (no file then takes the N-Triples parser, see ``dprk_ld.load.parse_turtle``).
+Every engine runs in its own subprocess (``--run ENGINE DIR``) which reports its wall time
 (``fast`` is the command ``dprk-ld validate --check shacl --engine fast --format json`` as a process of its own,
 as Jena's run is: start-up, strict load, validation, every finding located at file:line and the report written),
 CPU time (user + system, all threads) and peak RSS (max of itself and its children, from getrusage). The machine may be
@@ -151,7 +153,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1000000")
     ap.add_argument("--seeds", type=int, default=5)
-    ap.add_argument("--sets", default="gen,ours")
+    ap.add_argument("--sets", default="gen,ours,ours-ttl", help="comma-separated: gen, ours, ours-ttl")
     ap.add_argument("--pyshacl-max", type=int, default=200000)
     ap.add_argument("--pyshacl-seeds", type=int, default=1)
     ap.add_argument("--pyshacl-sets", default=None,
@@ -171,13 +173,15 @@ def main() -> None:
     for size in (int(s) for s in a.sizes.split(",")):
         ratios: dict[str, list[float]] = {}
         per_engine: dict[str, list[dict]] = {}  # "gen fast" -> the rows of every seed
-        todo = (["ours"] if "ours" in a.sets else []) + ([f"gen:{k}" for k in range(1, a.seeds + 1)]
-                                                         if "gen" in a.sets else [])
+        sets = a.sets.split(",")
+        todo = [x for x in ("ours", "ours-ttl") if x in sets] + ([f"gen:{k}" for k in range(1, a.seeds + 1)]
+                                                                 if "gen" in sets else [])
         for label in todo:  # each project generated just before it is measured, removed after
             seed = int(label.split(":")[1]) if ":" in label else 1
             d = Path(tempfile.mkdtemp(prefix=f"{label.replace(':', '')}-{size}-"))
             triples = (shapegen.write_project(d, seed, size) if label.startswith("gen")
-                       else synth.synth(d, claims=max(1, size // 20), violations=3, seed=1))
+                       else synth.synth(d, claims=max(1, size // 20), violations=3, seed=1,
+                                        turtle=label == "ours-ttl"))
             rows: dict[str, dict | None] = {"fast": measure("fast", d)}
             if why_not is None:
                 rows["jena"] = measure("jena", d)
