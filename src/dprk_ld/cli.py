@@ -72,7 +72,7 @@ def validate(project_dir: Path | None, sources: Path | None, fmt: str, fail_on: 
     from .load import load_project
     from .project import find_project
     from .validate import validate as run_validation
-    from .validate.report import RENDERERS
+    from .validate.report import STREAMS
 
     # the SHACL engine validates the data files merged into one graph: loaded beside the files' graphs on a second
     # core, or instead of them when no other check reads them
@@ -81,8 +81,7 @@ def validate(project_dir: Path | None, sources: Path | None, fmt: str, fail_on: 
     dataset = load_project(find_project(project_dir), data=data)
     report = run_validation(dataset, sources=sources, require_reasoner=require_reasoner, engine=engine,
                             checks=checks or ALL_CHECKS, timeout=timeout, allow_skip=allow_skip)
-    text = RENDERERS[fmt](report, fail_on)
-    clikit.emit(text, output, styled=clikit.colour_report(text) if fmt == "text" else None)
+    clikit.emit_stream(STREAMS[fmt](report, fail_on), output, style=clikit.colour_report if fmt == "text" else None)
     sys.exit(0 if report.conforms(fail_on) else 1)
 
 

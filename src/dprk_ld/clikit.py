@@ -18,11 +18,12 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +106,38 @@ def emit(text: str | bytes, output: Path | None, *, styled: str | None = None) -
         click.echo(shown, nl=not shown.endswith(b"\n"))
     else:
         click.echo(shown, nl=not shown.endswith("\n"))
+
+
+def emit_stream(chunks: Iterable[str], output: Path | None, *, style: Callable[[str], str] | None = None,
+                batch: int = 1 << 16) -> None:
+    """As :func:`emit`, for a result made in chunks (:data:`dprk_ld.validate.report.STREAMS`): written as they come,
+    about ``batch`` characters at a time, so a large report is never held whole. ``style`` colours each batch
+    for a terminal (batches hold whole lines when the chunks do). ``output`` is written beside it and renamed
+    into place at the end: a failure half-way leaves the file as it was."""
+    tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp") if output is not None else None
+    out = tmp.open("w", encoding="utf-8") if tmp is not None else None
+    try:
+        pending: list[str] = []
+        size = 0
+        for chunk in itertools.chain(chunks, [None]):
+            if chunk is not None:
+                pending.append(chunk)
+                size += len(chunk)
+                if size < batch:
+                    continue
+            text, pending, size = "".join(pending), [], 0
+            if out is not None:
+                out.write(text)
+            elif text:
+                click.echo(style(text) if style is not None else text, nl=False)
+        if out is not None and output is not None and tmp is not None:
+            out.close()
+            os.replace(tmp, output)
+            note(f"wrote {output}")
+    finally:
+        if out is not None and tmp is not None:
+            out.close()
+            tmp.unlink(missing_ok=True)
 
 
 def complete_query_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:

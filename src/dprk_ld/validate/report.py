@@ -5,13 +5,18 @@ human text (grouped by file), JSON (documented in docs/validate.md), Turtle
 (a W3C SHACL ``sh:ValidationReport``, §3.6 of the SHACL Recommendation, with
 our non-SHACL findings as extra ``sh:ValidationResult`` nodes) and GitHub
 Actions workflow-command annotations.
+
+The text, JSON and GitHub renderers are streams of chunks (:data:`STREAMS`): a report of 300k findings is
+written as it is made, never held whole as one string beside the findings (``render_*`` join the chunks).
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field, fields
+from json.encoder import encode_basestring
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -111,18 +116,17 @@ class Report:
         return (", ".join(parts) + f": {c['violation']} violations, {c['warning']} warnings, {c['info']} info")
 
 
-def render_text(report: Report, fail_on: str = "violation", color: bool = False) -> str:
+def iter_text(report: Report, fail_on: str = "violation") -> Iterator[str]:
     """Human-readable report: findings grouped by file, then the checks run, then the summary."""
-    lines: list[str] = [report.project_line()]
+    yield report.project_line() + "\n"
     current: str | None = "\0"
     for f in report.sorted_findings():
+        lines = []
         if f.file != current:
             current = f.file
-            lines.append("")
-            lines.append(f"{f.file or '(not in a file)'}")
+            lines += ["", f"{f.file or '(not in a file)'}"]
         where = f"{f.file}:{f.line}" if f.file and f.line else (f.file or "")
-        head = f"  {f.severity.upper():9} [{f.check}] {where}"
-        lines.append(head.rstrip())
+        lines.append(f"  {f.severity.upper():9} [{f.check}] {where}".rstrip())
         if f.focus:
             lines.append(f"    node:    {f.focus}")
         if f.path:
@@ -130,29 +134,62 @@ def render_text(report: Report, fail_on: str = "violation", color: bool = False)
         lines.append(f"    {f.message}")
         if f.hint:
             lines.append(f"    hint:    {f.hint}")
-    lines.append("")
+        yield "\n".join(lines) + "\n"
+    lines = [""]
     for run in report.checks:
         detail = f" ({run.detail})" if run.detail else ""
         lines.append(f"  {run.name:12} {run.status:8} {run.seconds:6.2f}s{detail}")
     verdict = "CONFORMS" if report.conforms(fail_on) else "DOES NOT CONFORM"
     lines.append(f"{verdict}: {report.summary_line()}")
-    return "\n".join(lines) + "\n"
+    yield "\n".join(lines) + "\n"
 
 
-def to_json(report: Report, fail_on: str = "violation") -> dict[str, Any]:
-    """The documented JSON shape: project, conforms, summary, checks, findings."""
-    return {
+def render_text(report: Report, fail_on: str = "violation") -> str:
+    return "".join(iter_text(report, fail_on))
+
+
+def to_json(report: Report, fail_on: str = "violation", *, findings: bool = True) -> dict[str, Any]:
+    """The documented JSON shape: project, conforms, summary, checks, findings (last; left out without
+    ``findings``)."""
+    out = {
         "project": report.project,
         "project_origin": report.project_origin,
         "conforms": report.conforms(fail_on),
         "summary": {**report.stats, **report.counts()},
         "checks": [asdict(c) for c in report.checks],
-        "findings": [asdict(f) for f in report.sorted_findings()],
     }
+    if findings:
+        out["findings"] = [asdict(f) for f in report.sorted_findings()]
+    return out
+
+
+_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
+
+
+def _json_value(value: str | int | None) -> str:
+    if value is None:
+        return "null"
+    return encode_basestring(value) if isinstance(value, str) else json.dumps(value)
+
+
+def iter_json(report: Report, fail_on: str = "violation") -> Iterator[str]:
+    """:func:`to_json` as ``json.dumps(..., indent=2, ensure_ascii=False)`` writes it, byte for byte, one finding
+    at a time (a finding's fields are strings, numbers or null, encoded by json's own string encoder)."""
+    head = to_json(report, fail_on, findings=False)
+    findings = report.sorted_findings()
+    if not findings:
+        yield json.dumps({**head, "findings": []}, indent=2, ensure_ascii=False) + "\n"
+        return
+    yield json.dumps(head, indent=2, ensure_ascii=False)[:-2] + ',\n  "findings": [\n'
+    last = len(findings) - 1
+    for i, f in enumerate(findings):
+        body = ",\n".join(f"      {encode_basestring(k)}: {_json_value(getattr(f, k))}" for k in _FINDING_FIELDS)
+        yield "    {\n" + body + ("\n    },\n" if i < last else "\n    }\n")
+    yield "  ]\n}\n"
 
 
 def render_json(report: Report, fail_on: str = "violation") -> str:
-    return json.dumps(to_json(report, fail_on), indent=2, ensure_ascii=False) + "\n"
+    return "".join(iter_json(report, fail_on))
 
 
 def _node(value: str) -> URIRef | Literal:
@@ -202,10 +239,10 @@ def _gh_escape(text: str, prop: bool = False) -> str:
     return text
 
 
-def render_github(report: Report, fail_on: str = "violation") -> str:
+def iter_github(report: Report, fail_on: str = "violation") -> Iterator[str]:
     """GitHub Actions annotations (``::error file=…,line=…,title=…::message``), then the summary."""
     level = {"violation": "error", "warning": "warning", "info": "notice"}
-    out = [report.project_line()]
+    yield report.project_line() + "\n"
     for f in report.sorted_findings():
         props = []
         if f.file:
@@ -214,9 +251,17 @@ def render_github(report: Report, fail_on: str = "violation") -> str:
             props.append(f"line={f.line}")
         props.append(f"title={_gh_escape('dprk-ld ' + f.check, True)}")
         message = f.message + (f" [{f.focus}]" if f.focus else "") + (f" Hint: {f.hint}" if f.hint else "")
-        out.append(f"::{level[f.severity]} {','.join(props)}::{_gh_escape(message)}")
-    out.append(report.summary_line())
-    return "\n".join(out) + "\n"
+        yield f"::{level[f.severity]} {','.join(props)}::{_gh_escape(message)}\n"
+    yield report.summary_line() + "\n"
+
+
+def render_github(report: Report, fail_on: str = "violation") -> str:
+    return "".join(iter_github(report, fail_on))
 
 
 RENDERERS = {"text": render_text, "json": render_json, "turtle": render_turtle, "github": render_github}
+#: each format as a stream of chunks, for writing a report as it is made (Turtle: one chunk, rdflib's)
+STREAMS: dict[str, Callable[[Report, str], Iterator[str]]] = {
+    "text": iter_text, "json": iter_json, "github": iter_github,
+    "turtle": lambda report, fail_on: iter([render_turtle(report, fail_on)]),
+}
