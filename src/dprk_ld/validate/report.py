@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from json.encoder import encode_basestring
+from operator import attrgetter
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -25,6 +26,7 @@ from rdflib.namespace import RDF, XSD
 SH = Namespace("http://www.w3.org/ns/shacl#")
 DPRKV = Namespace("https://w3id.org/dprk-ld/validation#")
 SEVERITIES = ("violation", "warning", "info")
+_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 _SH_SEVERITY = {"violation": SH.Violation, "warning": SH.Warning, "info": SH.Info}
 
 
@@ -52,7 +54,7 @@ class Finding:
         return self.file or self.focus or "-"
 
     def sort_key(self) -> tuple[str | int, ...]:
-        return (self.file or "~", self.line or 0, SEVERITIES.index(self.severity), self.check,
+        return (self.file or "~", self.line or 0, _RANK[self.severity], self.check,
                 self.focus or "", self.path or "", self.message)
 
 
@@ -164,6 +166,7 @@ def to_json(report: Report, fail_on: str = "violation", *, findings: bool = True
 
 
 _FINDING_FIELDS = tuple(f.name for f in fields(Finding))
+_FINDING_KEYS = tuple(f"      {encode_basestring(k)}: " for k in _FINDING_FIELDS)
 
 
 def _json_value(value: str | int | None) -> str:
@@ -174,16 +177,17 @@ def _json_value(value: str | int | None) -> str:
 
 def iter_json(report: Report, fail_on: str = "violation") -> Iterator[str]:
     """:func:`to_json` as ``json.dumps(..., indent=2, ensure_ascii=False)`` writes it, byte for byte, one finding
-    at a time (a finding's fields are strings, numbers or null, encoded by json's own string encoder)."""
+    at a time (a finding's fields are strings, numbers or null, encoded by json's own encoders)."""
     head = to_json(report, fail_on, findings=False)
     findings = report.sorted_findings()
     if not findings:
         yield json.dumps({**head, "findings": []}, indent=2, ensure_ascii=False) + "\n"
         return
     yield json.dumps(head, indent=2, ensure_ascii=False)[:-2] + ',\n  "findings": [\n'
+    values = attrgetter(*_FINDING_FIELDS)
     last = len(findings) - 1
     for i, f in enumerate(findings):
-        body = ",\n".join(f"      {encode_basestring(k)}: {_json_value(getattr(f, k))}" for k in _FINDING_FIELDS)
+        body = ",\n".join([k + _json_value(v) for k, v in zip(_FINDING_KEYS, values(f), strict=True)])
         yield "    {\n" + body + ("\n    },\n" if i < last else "\n    }\n")
     yield "  ]\n}\n"
 
