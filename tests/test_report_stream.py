@@ -11,10 +11,12 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dprk_ld import clikit
+from dprk_ld.cli import main
 from dprk_ld.validate.report import (
     SEVERITIES,
     STREAMS,
@@ -28,6 +30,8 @@ from dprk_ld.validate.report import (
     render_turtle,
     to_json,
 )
+
+from .conftest import MINI
 
 _text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
 _maybe = st.none() | _text
@@ -101,3 +105,26 @@ def test_no_findings(tmp_path: Path):
     report = Report([], [CheckRun("shacl", "ran", 0.1)])
     assert json.loads(render_json(report))["findings"] == []
     assert render_json(report) == json.dumps(to_json(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def test_a_symlink_is_written_through_not_replaced(tmp_path):
+    real = tmp_path / "real.txt"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    report = _report(5)
+    clikit.emit_stream(iter_text(report), link)
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == render_text(report)
+
+
+def test_a_missing_folder_is_named_as_given(tmp_path):
+    out = tmp_path / "no-such-folder" / "report.json"
+    with pytest.raises(OSError) as err:
+        clikit.emit_stream(iter(["x"]), out)
+    assert err.value.filename == str(out)
+
+
+def test_the_command_names_an_unwritable_output(tmp_path):
+    out = tmp_path / "no-such-folder" / "report.json"
+    result = CliRunner().invoke(main, ["validate", "--project", str(MINI), "--check", "shacl", "-o", str(out)])
+    assert result.exit_code == 2 and str(out) in result.output and "Traceback" not in result.output

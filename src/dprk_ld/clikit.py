@@ -112,10 +112,17 @@ def emit_stream(chunks: Iterable[str], output: Path | None, *, style: Callable[[
                 batch: int = 1 << 16) -> None:
     """As :func:`emit`, for a result made in chunks (:data:`dprk_ld.validate.report.STREAMS`): written as they come,
     about ``batch`` characters at a time, so a large report is never held whole. ``style`` colours each batch
-    for a terminal (batches hold whole lines when the chunks do). ``output`` is written beside it and renamed
-    into place at the end: a failure half-way leaves the file as it was."""
-    tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp") if output is not None else None
-    out = tmp.open("w", encoding="utf-8") if tmp is not None else None
+    for a terminal (batches hold whole lines when the chunks do).
+
+    A regular ``output`` file (or a new one) is written beside it and renamed into place at the end, so a failure
+    half-way leaves it as it was. Anything else (a symlink, ``/dev/stdout``, a pipe) is written in place."""
+    atomic = output is not None and not output.is_symlink() and (output.is_file() or not output.exists())
+    target = output.with_name(f".{output.name}.{os.getpid()}.tmp") if output is not None and atomic else output
+    try:
+        out = target.open("w", encoding="utf-8") if target is not None else None
+    except OSError as exc:  # named as the user gave it, not as the file beside it
+        raise OSError(exc.errno, exc.strerror, str(output)) from exc
+    done = False
     try:
         pending: list[str] = []
         size = 0
@@ -130,14 +137,17 @@ def emit_stream(chunks: Iterable[str], output: Path | None, *, style: Callable[[
                 out.write(text)
             elif text:
                 click.echo(style(text) if style is not None else text, nl=False)
-        if out is not None and output is not None and tmp is not None:
+        if out is not None:
             out.close()
-            os.replace(tmp, output)
+            if target != output:
+                os.replace(target, output)  # type: ignore[arg-type]
             note(f"wrote {output}")
+        done = True
     finally:
-        if out is not None and tmp is not None:
+        if out is not None:
             out.close()
-            tmp.unlink(missing_ok=True)
+            if not done and target != output:
+                target.unlink(missing_ok=True)  # type: ignore[union-attr]
 
 
 def complete_query_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
