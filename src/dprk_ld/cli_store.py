@@ -35,13 +35,13 @@ def endpoint_options(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kw)
         from .validate import ALL_CHECKS
         from .validate.remote import validate_url
-        from .validate.report import RENDERERS
+        from .validate.report import STREAMS
 
         report = validate_url(endpoint, graphs, kw["project_dir"], sources=kw["sources"],
                               checks=kw["checks"] or ALL_CHECKS, require_reasoner=kw["require_reasoner"],
                               timeout=kw["timeout"], page_size=page_size)
-        text = RENDERERS[kw["fmt"]](report, kw["fail_on"])
-        clikit.emit(text, kw["output"], styled=clikit.colour_report(text) if kw["fmt"] == "text" else None)
+        clikit.emit_stream(STREAMS[kw["fmt"]](report, kw["fail_on"]), kw["output"],
+                           style=clikit.colour_report if kw["fmt"] == "text" else None)
         sys.exit(0 if report.conforms(kw["fail_on"]) else 1)
 
     return wrapper

@@ -263,8 +263,8 @@ def render_github(report: Report, fail_on: str = "violation") -> str:
     return "".join(iter_github(report, fail_on))
 
 
-RENDERERS = {"text": render_text, "json": render_json, "turtle": render_turtle, "github": render_github}
-#: each format as a stream of chunks, for writing a report as it is made (Turtle: one chunk, rdflib's)
+#: each format as a stream of chunks, for writing a report as it is made (Turtle: one chunk, rdflib's); the
+#: ``render_*`` functions give the whole text
 STREAMS: dict[str, Callable[[Report, str], Iterator[str]]] = {
     "text": iter_text, "json": iter_json, "github": iter_github,
     "turtle": lambda report, fail_on: iter([render_turtle(report, fail_on)]),
