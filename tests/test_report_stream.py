@@ -50,8 +50,6 @@ reports = st.builds(Report, findings=st.lists(findings, max_size=12),
 def test_json_is_byte_for_byte_json_dumps(report, fail_on):
     text = render_json(report, fail_on)
     assert text == json.dumps(to_json(report, fail_on), indent=2, ensure_ascii=False) + "\n"
-    assert json.loads(text)["findings"] == [json.loads(json.dumps(to_json(report)["findings"][i]))
-                                            for i in range(len(report.findings))]
 
 
 @settings(max_examples=100, deadline=None)

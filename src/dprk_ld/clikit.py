@@ -91,21 +91,18 @@ output_option = click.option(
     help="Write the result to FILE instead of standard output.")
 
 
-def emit(text: str | bytes, output: Path | None, *, styled: str | None = None) -> None:
-    """The command's result: to ``output`` if given (plain), else to stdout (``styled`` if given: click strips
-    the colour when stdout is no terminal or colour is off)."""
+def emit(text: str | bytes, output: Path | None) -> None:
+    """The command's result: to ``output`` if given, else to stdout."""
     if output is not None:
         if isinstance(text, bytes):
             output.write_bytes(text)
         else:
             output.write_text(text, encoding="utf-8")
         note(f"wrote {output}")
-        return
-    shown = styled if styled is not None else text
-    if isinstance(shown, bytes):
-        click.echo(shown, nl=not shown.endswith(b"\n"))
+    elif isinstance(text, bytes):
+        click.echo(text, nl=not text.endswith(b"\n"))
     else:
-        click.echo(shown, nl=not shown.endswith("\n"))
+        click.echo(text, nl=not text.endswith("\n"))
 
 
 def emit_stream(chunks: Iterable[str], output: Path | None, *, style: Callable[[str], str] | None = None,
